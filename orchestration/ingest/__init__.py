@@ -1,0 +1,1 @@
+"""Read the tools' raw exports from the landing folder into DuckDB ``raw`` (no Dagster)."""
