@@ -16,23 +16,29 @@ positions as (
 
 list_by_source as (
 
-    select service_id, 'pagerduty' as source, pagerduty_service_ids as key_list from services
-    union all
-    select service_id, 'opsgenie' as source, opsgenie_teams as key_list from services
-    union all
-    select service_id, 'statuspage' as source, statuspage_component_ids as key_list from services
-    union all
-    select service_id, 'servicenow' as source, servicenow_cmdb_ci_ids as key_list from services
-    union all
-    select service_id, 'gitlab' as source, gitlab_project_ids as key_list from services
-    union all
-    select service_id, 'jenkins' as source, jenkins_jobs as key_list from services
-    union all
-    select service_id, 'github' as source, github_repos as key_list from services
-    union all
-    select service_id, 'zendesk_tag' as source, ticket_tags as key_list from services
-    union all
-    select service_id, 'jira_component' as source, jira_components as key_list from services
+    {%- set key_lists = {
+        'pagerduty': 'pagerduty_service_ids',
+        'opsgenie': 'opsgenie_teams',
+        'statuspage': 'statuspage_component_ids',
+        'servicenow': 'servicenow_cmdb_ci_ids',
+        'gitlab': 'gitlab_project_ids',
+        'jenkins': 'jenkins_jobs',
+        'github': 'github_repos',
+        'zendesk_tag': 'ticket_tags',
+        'jira_component': 'jira_components',
+    } %}
+    {%- for source_name, list_column in key_lists.items() %}
+
+        select
+            service_id,
+            '{{ source_name }}' as source,
+            {{ list_column }} as key_list
+        from services
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 

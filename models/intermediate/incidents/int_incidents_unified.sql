@@ -72,8 +72,14 @@ add_durations as (
     select
         incidents.*,
         incidents.severity in ('SEV1', 'SEV2') as is_major,
-        {{ seconds_between('incidents.triggered_at', 'incidents.acknowledged_at') }} as seconds_to_ack,
-        {{ seconds_between('incidents.triggered_at', 'incidents.resolved_at') }} as seconds_to_resolve,
+        {{ seconds_between(
+            'incidents.triggered_at',
+            'incidents.acknowledged_at',
+        ) }} as seconds_to_ack,
+        {{ seconds_between(
+            'incidents.triggered_at',
+            'incidents.resolved_at',
+        ) }} as seconds_to_resolve,
         -- Unmapped services are counted, not dropped: production until the catalog says not.
         coalesce(services.is_production, true) as is_production
     from map_pagerduty as incidents

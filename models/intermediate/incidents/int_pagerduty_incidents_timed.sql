@@ -33,8 +33,8 @@ set_trigger_times as (
 
     select
         incidents.*,
-        coalesce(summaries.first_trigger_at, incidents.created_at) as triggered_at,
-        summaries.last_resolve_at
+        summaries.last_resolve_at,
+        coalesce(summaries.first_trigger_at, incidents.created_at) as triggered_at
     from incidents
     left join summarise_log_entries as summaries
         on incidents.incident_id = summaries.incident_id
@@ -51,7 +51,7 @@ find_first_acknowledgements as (
         on
             triggered.incident_id = acks.incident_id
             and acks.log_entry_type = 'acknowledge_log_entry'
-            and acks.created_at >= triggered.triggered_at
+            and triggered.triggered_at <= acks.created_at
     group by triggered.incident_id
 
 ),

@@ -19,10 +19,14 @@ flag_recurrences as (
         on
             incidents.service_id = earlier.service_id
             and incidents.fingerprint = earlier.fingerprint
-            and incidents.incident_id <> earlier.incident_id
-            and earlier.triggered_at < incidents.triggered_at
-            and earlier.resolved_at <= incidents.triggered_at
-            and earlier.resolved_at >= {{ dbt.dateadd('day', -1 * var('recurrence_window_days'), 'incidents.triggered_at') }}
+            and incidents.incident_id != earlier.incident_id
+            and incidents.triggered_at > earlier.triggered_at
+            and incidents.triggered_at >= earlier.resolved_at
+            and earlier.resolved_at >= {{ dbt.dateadd(
+                'day',
+                -1 * var('recurrence_window_days'),
+                'incidents.triggered_at',
+            ) }}
     group by incidents.incident_id
 
 ),
