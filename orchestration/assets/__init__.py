@@ -1,0 +1,1 @@
+"""Thin Dagster assets: ingest (orchestration/ingest), dbt models, validation."""
