@@ -31,12 +31,12 @@ def generate_samples(landing: Path, seed: int, scale: float) -> None:
 
 def run_pipeline() -> bool:
     """Execute `kpi_pipeline_job` in this process; True when every step succeeded."""
-    from dagster_dbt import DbtProject
-
-    project = DbtProject(project_dir=settings.PROJECT_ROOT, profiles_dir=settings.PROJECT_ROOT)
-    project.preparer.prepare(project)  # dbt parse: the manifest the assets are built from
-
     import dagster as dg
+
+    from orchestration.resources import dbt_project
+
+    # dbt parse: the manifest @dbt_assets is built from, for the current environment.
+    dbt_project.preparer.prepare(dbt_project)
 
     from orchestration.definitions import defs
 
