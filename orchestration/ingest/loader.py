@@ -1,4 +1,4 @@
-"""Load landing files into DuckDB ``raw``: one transaction per file, a ledger, rejections.
+"""Load landing files into DuckDB ``raw``: a ledger, rejections, no partially loaded file.
 
 Guarantees (the foundation issue, landing.md):
 - every record is kept exactly as it came: ``record_json`` holds the record's JSON text
@@ -10,12 +10,16 @@ Guarantees (the foundation issue, landing.md):
   so re-running on the same folder adds nothing;
 - ``raw.ingest_rejections`` keeps every file or record that did not load, with its reason
   and raw text; the rest of the file and every other file still load;
-- each file loads in one transaction: a crash mid-file leaves no partial rows.
+- files load in batches, each batch in one transaction: a crash leaves no file partially
+  loaded (its raw rows, rejections and ledger row are written together or not at all).
 
-DuckDB does the parsing and the bulk of the validation (``read_text`` + JSON functions):
-a Python ``json.loads`` + insert path is several times slower. Python only handles what
-DuckDB cannot: files that are not valid UTF-8 (decoded line by line so one bad byte
-rejects one record, not the file) and the small CSV exports.
+Speed: DuckDB does the parsing and the validation, set-based over a whole batch of files
+(one ``read_text`` of many files, one JSON unnest, one validation statement). Per-file SQL
+statements cost milliseconds each, which dominates on thousands of small API pages, and a
+Python ``json.loads`` + insert path is several times slower still. Python handles only
+what DuckDB cannot: files that are not valid UTF-8 (decoded line by line, so one bad byte
+rejects one record, not the file), files that are not what their folder expects (reasons
+for the rejection), and the small CSV exports.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ REJECTIONS = f"{RAW_SCHEMA}.ingest_rejections"
 # folder untouched, and its hash in the ledger identifies it.
 MAX_REJECTED_TEXT = 64 * 1024
 LINE_FORMATS = (".jsonl", ".ndjson")
+# Files read together: bounded so a batch's text stays well within memory.
+BATCH_MAX_FILES = 500
+BATCH_MAX_BYTES = 256 * 1024 * 1024
+TEMP_TABLES = ("_files", "_docs", "_lines", "_records", "_checked")
 
 LEDGER_DDL = f"""
 create table if not exists {LEDGER} (
@@ -127,8 +135,14 @@ class IngestSummary:
         return counts
 
 
-class RejectedFile(Exception):
-    """The whole file cannot be read (not JSON, wrong envelope, missing CSV column)."""
+@dataclass(frozen=True)
+class LandingFile:
+    """A file waiting to load: where it is and what it is (by content)."""
+
+    path: Path
+    rel: str
+    sha256: str
+    size: int
 
 
 def connect(warehouse_path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -170,6 +184,11 @@ def discover(
     return known, unknown
 
 
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     landing_dir: Path,
@@ -178,69 +197,105 @@ def ingest(
 ) -> IngestSummary:
     """Load every new file of ``specs`` from ``landing_dir``; report unknown folders."""
     ensure_raw_schema(con, REGISTRY)
-    files, unknown = discover(landing_dir, REGISTRY)
+    found, unknown = discover(landing_dir, REGISTRY)
     wanted = {spec.folder for spec in specs}
-    files = [(spec, path) for spec, path in files if spec.folder in wanted]
+    found = [(spec, path) for spec, path in found if spec.folder in wanted]
     summary = IngestSummary(unknown_files=unknown)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    for number, (spec, path) in enumerate(files, start=1):
-        result = load_file(con, spec, landing_dir, path, loaded_at)
+    by_folder = {spec.folder: spec for spec in REGISTRY}
+    known: dict[tuple[str, ...], str] = {}
+    for sha, folder, rel in con.execute(
+        f"select file_sha256, source_folder, file_path from {LEDGER} order by loaded_at, file_path"
+    ).fetchall():
+        if folder in by_folder:
+            known.setdefault(_identity(by_folder[folder], rel, sha), rel)
+
+    def report(result: FileResult) -> None:
         summary.files.append(result)
         if progress is not None:
-            progress(number, len(files), result)
+            progress(len(summary.files), len(found), result)
+
+    for spec in [spec for spec in REGISTRY if spec.folder in wanted]:
+        pending: list[LandingFile] = []
+        for file_spec, path in found:
+            if file_spec is not spec:
+                continue
+            rel = path.relative_to(landing_dir).as_posix()
+            sha = file_sha256(path)
+            identity = _identity(spec, rel, sha)
+            if identity in known:
+                first = known[identity]
+                note = "already loaded" if first == rel else f"same content as {first}"
+                report(FileResult(rel, spec.raw_table, "skipped", message=note))
+                continue
+            known[identity] = rel
+            pending.append(LandingFile(path, rel, sha, path.stat().st_size))
+        for batch in _batches(pending):
+            for result in load_batch(con, spec, batch, loaded_at):
+                report(result)
     return summary
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def _identity(spec: SourceSpec, rel: str, sha: str) -> tuple[str, ...]:
+    """What makes a file "already loaded": its content within its folder, and its name too
+    where the name carries data (a Zendesk holiday file names its schedule), so two
+    schedules with the same holidays both load."""
+    if spec.file_hints is not None:
+        return (spec.folder, sha, rel)
+    return (spec.folder, sha)
 
 
-def load_file(
+def _batches(files: list[LandingFile]) -> Iterable[list[LandingFile]]:
+    batch: list[LandingFile] = []
+    size = 0
+    for landing_file in files:
+        if batch and (len(batch) >= BATCH_MAX_FILES or size + landing_file.size > BATCH_MAX_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(landing_file)
+        size += landing_file.size
+    if batch:
+        yield batch
+
+
+def load_batch(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
-    landing_dir: Path,
-    path: Path,
+    files: list[LandingFile],
     loaded_at: datetime,
-) -> FileResult:
-    """Load one file in one transaction. Unexpected errors roll back and are reported as
-    ``error`` (not written to the ledger, so the next run tries the file again)."""
-    rel = path.relative_to(landing_dir).as_posix()
-    sha = file_sha256(path)
-    already = con.execute(
-        f"select file_path from {LEDGER} where file_sha256 = ? limit 1", [sha]
-    ).fetchone()
-    if already is not None:
-        note = "already loaded" if already[0] == rel else f"same content as {already[0]}"
-        return FileResult(rel, spec.raw_table, "skipped", message=note)
+) -> list[FileResult]:
+    """Read, check and write a batch of files of one source.
 
-    loader = _FileLoad(con, spec, rel, sha, path, loaded_at)
+    Reading and checking fill temp tables and may fail on bad input; only the writes run
+    in the transaction. An unexpected error (a bug, an I/O failure) rolls the batch back
+    and reports its files as ``error`` without a ledger row, so the next run retries them.
+    """
+    batch = _Batch(con, spec, files, loaded_at)
     try:
-        # Reading and validating fill temp tables and may fail on bad input; only the
-        # writes run in the transaction, so a failed probe cannot abort it.
-        rejected_reason = loader.read()
+        batch.read()
         con.execute("begin transaction")
         try:
-            result = loader.write(rejected_reason)
+            results = batch.write()
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-    except Exception as exc:  # a bug or an I/O failure, not bad input: keep nothing
-        return FileResult(rel, spec.raw_table, "error", message=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        return [FileResult(f.rel, spec.raw_table, "error", message=message) for f in files]
     finally:
-        for temp in ("_doc", "_lines", "_records", "_checked"):
+        for temp in TEMP_TABLES:
             con.execute(f"drop table if exists temp.{temp}")
-    return result
+    return results
 
 
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _check_expression(check: FieldCheck) -> str:
-    """SQL that yields a reason when ``record_json`` fails ``check``, else NULL."""
-    value = f"nullif(trim(json_extract_string(record_json, {_sql_str(check.path)})), '')"
+def _check_expression(check: FieldCheck, value: str) -> str:
+    """SQL that yields a reason when ``value`` (the field's text) fails ``check``, else NULL."""
+    value = f"nullif(trim({value}), '')"
     name = check.name
     if check.check is Check.REQUIRED:
         return f"case when {value} is null then {_sql_str('missing required field ' + name)} end"
@@ -269,186 +324,258 @@ def _as_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
-class _FileLoad:
-    """The steps of loading one file, inside the caller's transaction.
+class RejectedFile(Exception):
+    """The whole file cannot be read (not JSON, wrong envelope, missing CSV column)."""
 
-    Each reader fills ``temp._records(record_number, record_json, file_context)`` and
-    collects record-level rejections it found itself; validation of the fields then runs
-    in one SQL statement for every format.
+
+class _Batch:
+    """The steps of loading a batch of files of one source.
+
+    Readers fill ``temp._records(file_path, record_number, record_json, file_context)`` and
+    note what they reject themselves (whole files, undecodable lines, malformed CSV rows);
+    one SQL statement then checks every record's fields, and ``write`` stores it all.
     """
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
         spec: SourceSpec,
-        rel: str,
-        sha: str,
-        path: Path,
+        files: list[LandingFile],
         loaded_at: datetime,
     ) -> None:
         self.con = con
         self.spec = spec
-        self.rel = rel
-        self.sha = sha
-        self.path = path
+        self.files = files
         self.loaded_at = loaded_at
-        self.rejections: list[tuple[int | None, str, str]] = []
-        self.hints = json.dumps(spec.file_hints(path), sort_keys=True) if spec.file_hints else None
+        self.by_rel = {f.rel: f for f in files}
+        # (file rel, record number or None for the whole file, reason, raw text)
+        self.rejections: list[tuple[str, int | None, str, str]] = []
+        self.rejected_files: dict[str, str] = {}
+        # Records read in Python: (file rel, record number, JSON text, file context)
+        self.python_records: list[tuple[str, int, str, str | None]] = []
+        self.python_lines: list[tuple[str, int, str]] = []
 
-    def read(self) -> str | None:
-        """Fill ``temp._checked``; return the reason when the whole file is rejected."""
-        try:
-            if self.path.suffix.lower() not in self.spec.accepted_extensions:
-                raise RejectedFile(
-                    f"unsupported file type {self.path.suffix or '(none)'}; "
-                    f"{self.spec.folder} takes {', '.join(self.spec.accepted_extensions)}"
-                )
-            if self.spec.file_format is FileFormat.CSV:
-                self._read_csv()
-            else:
-                self._read_json()
-        except RejectedFile as exc:
-            return str(exc)
-        self._check_records()
-        return None
+    def hints(self, landing_file: LandingFile) -> str | None:
+        if self.spec.file_hints is None:
+            return None
+        return json.dumps(self.spec.file_hints(landing_file.path), sort_keys=True)
 
-    def write(self, rejected_reason: str | None) -> FileResult:
-        if rejected_reason is not None:
-            return self._reject_file(rejected_reason)
-        return self._insert()
+    def reject_file(self, landing_file: LandingFile, reason: str) -> None:
+        text = _as_text(landing_file.path.read_bytes()[:MAX_REJECTED_TEXT])
+        self.rejected_files[landing_file.rel] = reason
+        self.rejections.append((landing_file.rel, None, reason, text))
 
-    # -- JSON ---------------------------------------------------------------------------
-    def _read_json(self) -> None:
-        path_sql = _sql_str(str(self.path))
-        try:
-            self.con.execute(f"create temp table _doc as select content from read_text({path_sql})")
-        except duckdb.InvalidInputException as exc:
-            if "UTF-8" not in str(exc):
-                raise
-            self._read_json_lines_python()
-            return
-        is_lines = self.path.suffix.lower() in LINE_FORMATS
-        if not is_lines:
-            valid = self.con.execute("select json_valid(content) from _doc").fetchone()
-            if valid and valid[0]:
-                self._records_from_document()
-                return
-            if not self._looks_like_lines():
-                raise RejectedFile(self._json_error())
+    # -- reading --------------------------------------------------------------------------
+    def read(self) -> None:
+        self._create_file_table()
         self.con.execute(
-            """
-            create temp table _lines as
-            select cast(line_number as integer) as record_number, rtrim(line, chr(13)) as line
-            from _doc,
-                unnest(string_split(content, chr(10))) with ordinality as u(line, line_number)
-            """
+            "create temp table _records (file_path varchar, record_number integer, "
+            "record_json varchar, file_context varchar)"
         )
+        self.con.execute(
+            "create temp table _lines (file_path varchar, record_number integer, line varchar)"
+        )
+        readable: list[LandingFile] = []
+        for landing_file in self.files:
+            suffix = landing_file.path.suffix.lower()
+            if suffix not in self.spec.accepted_extensions:
+                accepted = ", ".join(self.spec.accepted_extensions)
+                reason = (
+                    f"unsupported file type {suffix or '(none)'}; "
+                    f"{self.spec.folder} takes {accepted}"
+                )
+                self.reject_file(landing_file, reason)
+            elif self.spec.file_format is FileFormat.CSV:
+                try:
+                    self._read_csv(landing_file)
+                except RejectedFile as exc:
+                    self.reject_file(landing_file, str(exc))
+            else:
+                readable.append(landing_file)
+        if readable:
+            self._read_json_files(readable)
+        self._insert_python_rows()
         self._records_from_lines()
+        self._check_records()
 
-    def _looks_like_lines(self) -> bool:
-        """A ``.json`` file that holds JSON Lines: its first line is a JSON value."""
-        row = self.con.execute(
-            "select json_valid(split_part(ltrim(content), chr(10), 1)) from _doc"
-        ).fetchone()
-        return bool(row and row[0])
+    def _create_file_table(self) -> None:
+        self.con.execute(
+            "create temp table _files as select unnest($1) as abs_path, unnest($2) as file_path,"
+            " unnest($3) as file_sha256, unnest($4) as file_context",
+            [
+                [str(f.path) for f in self.files],
+                [f.rel for f in self.files],
+                [f.sha256 for f in self.files],
+                [self.hints(f) for f in self.files],
+            ],
+        )
 
-    def _json_error(self) -> str:
+    def _read_json_files(self, files: list[LandingFile]) -> None:
+        """One ``read_text`` for the whole batch. Python reads the rest: names that
+        ``read_text`` would take for glob patterns (``[``, ``?``, ``*``), and every file of
+        a batch with a file that is not UTF-8 (one bad file makes ``read_text`` fail)."""
+        self.con.execute(
+            "create temp table _docs (file_path varchar, file_context varchar, content varchar)"
+        )
+        plain = [f for f in files if not _GLOB_CHARACTERS.search(str(f.path))]
+        in_python = [f for f in files if _GLOB_CHARACTERS.search(str(f.path))]
+        if plain:
+            try:
+                self.con.execute(
+                    "insert into _docs select _files.file_path, _files.file_context, "
+                    "read.content from read_text($1) as read "
+                    "inner join _files on read.filename = _files.abs_path",
+                    [[str(f.path) for f in plain]],
+                )
+            except duckdb.InvalidInputException as exc:
+                if "UTF-8" not in str(exc):
+                    raise
+                in_python = files
+        for landing_file in in_python:
+            self._read_document_in_python(landing_file)
+        # A UTF-8 byte order mark is not JSON; exports written by Windows tools carry one.
+        self.con.execute(
+            "update _docs set content = substr(content, 2) where starts_with(content, chr(65279))"
+        )
+        self._classify_documents()
+
+    def _read_document_in_python(self, landing_file: LandingFile) -> None:
+        raw = landing_file.path.read_bytes()
         try:
-            self.con.execute("select json(content) from _doc").fetchall()
-        except duckdb.Error as exc:
-            first_line = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
-            return f"invalid JSON (truncated or malformed): {first_line}"
-        return "invalid JSON"
+            content = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                self._read_lines_in_python(landing_file)
+            except RejectedFile as rejected:
+                self.reject_file(landing_file, str(rejected))
+            return
+        self.con.execute(
+            "insert into _docs values ($1, $2, $3)",
+            [landing_file.rel, self.hints(landing_file), content],
+        )
 
-    def _records_from_document(self) -> None:
+    def _classify_documents(self) -> None:
+        """Sort the batch's documents: API pages, JSON Lines, or neither (rejected)."""
         key = self.spec.records_key
-        doc_type = self.con.execute("select json_type(content) from _doc").fetchone()
-        kind = doc_type[0] if doc_type else None
-        hints = _sql_str(self.hints) if self.hints else "null"
-        if kind == "ARRAY":
-            records, context = "content", hints
-        elif kind == "OBJECT" and key is not None:
-            key_path = _sql_str(f'$."{key}"')
-            found = self.con.execute(f"select json_type(content, {key_path}) from _doc").fetchone()
-            if not found or found[0] != "ARRAY":
-                raise RejectedFile(f"the page has no '{key}' array (records are under '{key}')")
-            records = f"json_extract(content, {key_path})"
-            # The envelope without its records: paging fields and, for some tools, the
-            # zone or scope the records need (PagerDuty Analytics ``time_zone``).
-            context = (
-                "(select json_group_object(k, json_extract(content, '$.\"' || k || '\"'))"
-                f" from unnest(json_keys(content)) as keys(k) where k <> {_sql_str(key)})"
+        key_path = _sql_str(f'$."{key}"')
+        key_type = f"json_type(content, {key_path})" if key else "null"
+        line_files = [f.rel for f in self.files if f.path.suffix.lower() in LINE_FORMATS]
+        kinds = self.con.execute(
+            f"""
+            select
+                file_path,
+                case
+                    when file_path in (select unnest($1::varchar[])) then 'lines'
+                    when json_valid(content) and json_type(content) = 'ARRAY' then 'array'
+                    when json_valid(content) and json_type(content) = 'OBJECT'
+                        and {key_type} = 'ARRAY' then 'page'
+                    when json_valid(content) then 'unexpected ' || lower(json_type(content))
+                    when json_valid(split_part(ltrim(content), chr(10), 1)) then 'lines'
+                    else 'invalid'
+                end as kind
+            from _docs
+            """,
+            [line_files],
+        ).fetchall()
+        by_kind: dict[str, list[str]] = {}
+        for rel, kind in kinds:
+            by_kind.setdefault(kind, []).append(rel)
+        for kind, rels in by_kind.items():
+            if kind.startswith("unexpected") or kind == "invalid":
+                for rel in rels:
+                    self.reject_file(self.by_rel[rel], self._document_error(rel, kind))
+        self._records_from_documents(by_kind.get("page", []), by_kind.get("array", []))
+        if by_kind.get("lines"):
+            # Select-list unnest, zipped with the positions: a lateral join would repeat
+            # the whole file text on every line (gigabytes for a few MB of JSON Lines).
+            self.con.execute(
+                """
+                insert into _lines
+                select
+                    file_path,
+                    cast(generate_subscripts(string_split(content, chr(10)), 1) as integer),
+                    rtrim(unnest(string_split(content, chr(10))), chr(13))
+                from _docs
+                where file_path in (select unnest($1::varchar[]))
+                """,
+                [by_kind["lines"]],
             )
-            if self.hints:
-                context = f"json_merge_patch({context}, {hints})"
-        else:
-            expected = f"an object with a '{key}' array" if key else "a top-level array"
-            raise RejectedFile(f"unexpected JSON {str(kind).lower()}: expected {expected}")
+
+    def _document_error(self, rel: str, kind: str) -> str:
+        key = self.spec.records_key
+        if kind == "invalid":
+            try:
+                self.con.execute(
+                    "select json(content) from _docs where file_path = $1", [rel]
+                ).fetchall()
+            except duckdb.Error as exc:
+                first_line = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
+                return f"invalid JSON (truncated or malformed): {first_line}"
+            return "invalid JSON"
+        if kind == "unexpected object" and key:
+            return f"the page has no '{key}' array (records are under '{key}')"
+        expected = f"an object with a '{key}' array" if key else "a top-level array"
+        return f"{kind} JSON: expected {expected}"
+
+    def _records_from_documents(self, pages: list[str], arrays: list[str]) -> None:
+        if pages:
+            key = self.spec.records_key
+            key_path = _sql_str(f'$."{key}"')
+            # The envelope without its records (merge-patching the key to null removes it):
+            # paging fields and, for some tools, the zone or scope the records need
+            # (PagerDuty Analytics ``time_zone``), plus what the file name carries.
+            drop_records = _sql_str(json.dumps({key: None}))
+            self._insert_items(
+                f"json_extract(content, {key_path})",
+                f"json_merge_patch(content, {drop_records}, coalesce(file_context, '{{}}'))",
+                pages,
+            )
+        if arrays:
+            self._insert_items("content", "file_context", arrays)
+
+    def _insert_items(self, array_sql: str, context_sql: str, rels: list[str]) -> None:
         self.con.execute(
             f"""
-            create temp table _records as
+            insert into _records
             with page as (
-                select json_extract({records}, '$[*]') as items, {context} as file_context
-                from _doc
+                select
+                    file_path,
+                    json_extract({array_sql}, '$[*]') as items,
+                    cast({context_sql} as varchar) as file_context
+                from _docs
+                where file_path in (select unnest($1::varchar[]))
             )
             select
-                cast(u.position as integer) as record_number,
-                cast(u.item as varchar) as record_json,
-                cast(page.file_context as varchar) as file_context
-            from page, unnest(page.items) with ordinality as u(item, position)
-            """
+                file_path,
+                cast(generate_subscripts(items, 1) as integer),
+                cast(unnest(items) as varchar),
+                file_context
+            from page
+            """,
+            [rels],
         )
 
-    def _records_from_lines(self) -> None:
-        """From ``temp._lines``: blank lines are skipped, invalid JSON is rejected."""
-        bad = self.con.execute(
-            "select record_number, line from _lines "
-            "where trim(line) <> '' and not json_valid(line) order by record_number"
-        ).fetchall()
-        for number, line in bad:
-            reason = "invalid JSON (truncated or malformed line)"
-            self.rejections.append((number, reason, line))
-        hints = _sql_str(self.hints) if self.hints else "null"
-        self.con.execute(
-            f"""
-            create temp table _records as
-            select record_number, line as record_json, cast({hints} as varchar) as file_context
-            from _lines
-            where trim(line) <> '' and json_valid(line)
-            """
-        )
-
-    def _read_json_lines_python(self) -> None:
+    def _read_lines_in_python(self, landing_file: LandingFile) -> None:
         """A file with bytes that are not UTF-8: a page cannot be trusted, lines can."""
-        raw = self.path.read_bytes()
-        if self.path.suffix.lower() not in LINE_FORMATS and not raw.lstrip().startswith(b"{"):
-            raise RejectedFile(_undecodable_reason(raw) or "not UTF-8")
+        raw = landing_file.path.read_bytes()
         lines = raw.split(b"\n")
-        if self.path.suffix.lower() not in LINE_FORMATS:
-            first = lines[0].rstrip(b"\r")
+        if landing_file.path.suffix.lower() not in LINE_FORMATS:
             try:
-                json.loads(first)
+                json.loads(lines[0].rstrip(b"\r"))
             except ValueError:
                 raise RejectedFile(_undecodable_reason(raw) or "not UTF-8") from None
-        numbers: list[int] = []
-        texts: list[str] = []
         for number, line in enumerate(lines, start=1):
             reason = _undecodable_reason(line)
             if reason is not None:
-                self.rejections.append((number, reason, _as_text(line.rstrip(b"\r"))))
-                continue
-            numbers.append(number)
-            texts.append(line.decode("utf-8").rstrip("\r"))
-        self.con.execute(
-            "create temp table _lines as "
-            "select cast(unnest($1) as integer) as record_number, unnest($2) as line",
-            [numbers, texts],
-        )
-        self._records_from_lines()
+                text = _as_text(line.rstrip(b"\r"))
+                self.rejections.append((landing_file.rel, number, reason, text))
+            else:
+                self.python_lines.append(
+                    (landing_file.rel, number, line.decode("utf-8").rstrip("\r"))
+                )
 
-    # -- CSV ----------------------------------------------------------------------------
-    def _read_csv(self) -> None:
-        raw = self.path.read_bytes()
+    def _read_csv(self, landing_file: LandingFile) -> None:
+        raw = landing_file.path.read_bytes()
         text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
         reader = csv.reader(io.StringIO(text, newline=""))
         header = [name.strip() for name in next(reader, [])]
@@ -459,8 +586,8 @@ class _FileLoad:
             raise RejectedFile(f"missing required column(s): {', '.join(missing)}")
         if _has_surrogates(header):
             raise RejectedFile(_undecodable_reason(raw) or "header is not UTF-8")
-        numbers: list[int] = []
-        records: list[str] = []
+        context = self.hints(landing_file)
+        rel = landing_file.rel
         for number, row in enumerate(reader, start=1):
             if not row or row == [""]:
                 continue
@@ -468,97 +595,184 @@ class _FileLoad:
             if _has_surrogates(row):
                 line_bytes = raw_text.encode("utf-8", errors="surrogateescape")
                 reason = _undecodable_reason(line_bytes) or "not UTF-8"
-                self.rejections.append((number, reason, _as_text(line_bytes)))
+                self.rejections.append((rel, number, reason, _as_text(line_bytes)))
             elif len(row) != len(header):
                 reason = f"row has {len(row)} fields, the header has {len(header)}"
-                self.rejections.append((number, reason, raw_text))
+                self.rejections.append((rel, number, reason, raw_text))
             else:
-                numbers.append(number)
-                records.append(json.dumps(dict(zip(header, row, strict=True))))
+                record = json.dumps(dict(zip(header, row, strict=True)))
+                self.python_records.append((rel, number, record, context))
+
+    def _insert_python_rows(self) -> None:
+        if self.python_records:
+            columns = [list(column) for column in zip(*self.python_records, strict=True)]
+            self.con.execute(
+                "insert into _records select unnest($1), cast(unnest($2) as integer), "
+                "unnest($3), unnest($4)",
+                columns,
+            )
+        if self.python_lines:
+            columns = [list(column) for column in zip(*self.python_lines, strict=True)]
+            self.con.execute(
+                "insert into _lines select unnest($1), cast(unnest($2) as integer), unnest($3)",
+                columns,
+            )
+
+    def _records_from_lines(self) -> None:
+        """From ``temp._lines``: blank lines are skipped, invalid JSON is rejected."""
+        bad = self.con.execute(
+            "select file_path, record_number, line from _lines "
+            "where trim(line) <> '' and not json_valid(line) order by file_path, record_number"
+        ).fetchall()
+        for rel, number, line in bad:
+            self.rejections.append(
+                (rel, number, "invalid JSON (truncated or malformed line)", line)
+            )
         self.con.execute(
-            "create temp table _records as select cast(unnest($1) as integer) as record_number,"
-            " unnest($2) as record_json, cast($3 as varchar) as file_context",
-            [numbers, records, self.hints],
+            """
+            insert into _records
+            select _lines.file_path, _lines.record_number, _lines.line, _files.file_context
+            from _lines
+            inner join _files on _lines.file_path = _files.file_path
+            where trim(_lines.line) <> '' and json_valid(_lines.line)
+            """
         )
 
-    # -- validation and the writes --------------------------------------------------------
     def _check_records(self) -> None:
-        checks = ", ".join(_check_expression(check) for check in self.spec.checks) or "null"
+        """Every field check of every record in one statement; each record is parsed once
+        (one multi-path extract) rather than once per check."""
+        paths = sorted({check.path for check in self.spec.checks})
+        position = {path: index + 1 for index, path in enumerate(paths)}
+        checks = ", ".join(
+            _check_expression(check, f"fields[{position[check.path]}]")
+            for check in self.spec.checks
+        )
+        extract = (
+            f"json_extract_string(record_json, [{', '.join(_sql_str(p) for p in paths)}])"
+            if paths
+            else "[]"
+        )
         reasons = (
             "case when json_type(record_json) <> 'OBJECT' then 'not a JSON object' "
-            f"else nullif(concat_ws('; ', {checks}), '') end"
+            f"else nullif(concat_ws('; ', {checks or 'null'}), '') end"
         )
         self.con.execute(
-            f"create temp table _checked as select *, {reasons} as reasons from _records"
+            f"""
+            create temp table _checked as
+            with extracted as (select *, {extract} as fields from _records)
+            select file_path, record_number, record_json, file_context, {reasons} as reasons
+            from extracted
+            """
         )
 
-    def _insert(self) -> FileResult:
-        self._insert_rejections(self.rejections)
+    # -- writing (inside the transaction) ---------------------------------------------------
+    def write(self) -> list[FileResult]:
+        self._insert_rejections()
+        self._insert_raw()
+        results = self._results()
+        self._write_ledger(results)
+        return results
+
+    def _insert_rejections(self) -> None:
+        if self.rejections:
+            rels, numbers, reasons, texts = (
+                list(column) for column in zip(*self.rejections, strict=True)
+            )
+            self.con.execute(
+                f"""
+                insert into {REJECTIONS}
+                select
+                    rejected.file_path, _files.file_sha256, $1,
+                    rejected.record_number, rejected.reason, rejected.raw_text, $2
+                from (
+                    select
+                        unnest($3) as file_path, cast(unnest($4) as integer) as record_number,
+                        unnest($5) as reason, unnest($6) as raw_text
+                ) as rejected
+                inner join _files on rejected.file_path = _files.file_path
+                """,
+                [self.spec.raw_table, self.loaded_at, rels, numbers, reasons, texts],
+            )
         self.con.execute(
             f"""
             insert into {REJECTIONS}
-            select ?, ?, ?, record_number, reasons, record_json, ?
-            from _checked where reasons is not null
+            select
+                _checked.file_path, _files.file_sha256, $1, _checked.record_number,
+                _checked.reasons, _checked.record_json, $2
+            from _checked
+            inner join _files on _checked.file_path = _files.file_path
+            where _checked.reasons is not null
+            order by _checked.file_path, _checked.record_number
             """,
-            [self.rel, self.sha, self.spec.raw_table, self.loaded_at],
+            [self.spec.raw_table, self.loaded_at],
         )
+
+    def _insert_raw(self) -> None:
         self.con.execute(
             f"""
             insert into {RAW_SCHEMA}.{self.spec.raw_table}
-            select record_json, file_context, ?, ?, record_number, ?
-            from _checked where reasons is null
-            order by record_number
+            select
+                _checked.record_json, _checked.file_context, _files.file_sha256,
+                _checked.file_path, _checked.record_number, $1
+            from _checked
+            inner join _files on _checked.file_path = _files.file_path
+            where _checked.reasons is null
+            order by _checked.file_path, _checked.record_number
             """,
-            [self.sha, self.rel, self.loaded_at],
-        )
-        counts = self.con.execute(
-            "select count(*) filter (where reasons is null), "
-            "count(*) filter (where reasons is not null) from _checked"
-        ).fetchone()
-        loaded, sql_rejected = (counts[0], counts[1]) if counts else (0, 0)
-        rejected = sql_rejected + len(self.rejections)
-        status = "partial" if rejected else "loaded"
-        message = f"{rejected} record(s) rejected" if rejected else ""
-        self._write_ledger(status, loaded, rejected, message)
-        return FileResult(self.rel, self.spec.raw_table, status, loaded, rejected, message)
-
-    def _insert_rejections(self, rows: Iterable[tuple[int | None, str, str]]) -> None:
-        rows = list(rows)
-        if not rows:
-            return
-        numbers, reasons, texts = (list(column) for column in zip(*rows, strict=True))
-        self.con.execute(
-            f"insert into {REJECTIONS} select $1, $2, $3, cast(unnest($4) as integer),"
-            " unnest($5), unnest($6), $7",
-            [self.rel, self.sha, self.spec.raw_table, numbers, reasons, texts, self.loaded_at],
+            [self.loaded_at],
         )
 
-    def _reject_file(self, reason: str) -> FileResult:
-        raw = self.path.read_bytes()
-        text = _as_text(raw[:MAX_REJECTED_TEXT])
-        self._insert_rejections([(None, reason, text)])
-        self._write_ledger("rejected", 0, 1, reason)
-        return FileResult(self.rel, self.spec.raw_table, "rejected", 0, 1, reason)
+    def _results(self) -> list[FileResult]:
+        counts = {
+            rel: (loaded, rejected)
+            for rel, loaded, rejected in self.con.execute(
+                "select file_path, count(*) filter (where reasons is null), "
+                "count(*) filter (where reasons is not null) from _checked group by file_path"
+            ).fetchall()
+        }
+        python_rejected: dict[str, int] = {}
+        for rel, number, _, _ in self.rejections:
+            if number is not None:
+                python_rejected[rel] = python_rejected.get(rel, 0) + 1
+        results = []
+        for landing_file in self.files:
+            rel = landing_file.rel
+            if rel in self.rejected_files:
+                reason = self.rejected_files[rel]
+                results.append(FileResult(rel, self.spec.raw_table, "rejected", 0, 1, reason))
+                continue
+            loaded, rejected = counts.get(rel, (0, 0))
+            rejected += python_rejected.get(rel, 0)
+            status = "partial" if rejected else "loaded"
+            message = f"{rejected} record(s) rejected" if rejected else ""
+            results.append(FileResult(rel, self.spec.raw_table, status, loaded, rejected, message))
+        return results
 
-    def _write_ledger(self, status: str, records: int, rejected: int, message: str) -> None:
+    def _write_ledger(self, results: list[FileResult]) -> None:
         self.con.execute(
-            f"insert into {LEDGER} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"""
+            insert into {LEDGER}
+            select
+                unnest($1), unnest($2), $3, $4, unnest($5), unnest($6), unnest($7),
+                unnest($8), unnest($9), $10
+            """,
             [
-                self.rel,
-                self.sha,
+                [result.path for result in results],
+                [self.by_rel[result.path].sha256 for result in results],
                 self.spec.folder,
                 self.spec.raw_table,
-                self.path.stat().st_size,
-                records,
-                rejected,
-                status,
-                message or None,
+                [self.by_rel[result.path].size for result in results],
+                [result.records for result in results],
+                [result.rejected for result in results],
+                [result.status for result in results],
+                [result.message or None for result in results],
                 self.loaded_at,
             ],
         )
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_GLOB_CHARACTERS = re.compile(r"[\[\]?*]")
 
 
 def _has_surrogates(values: Iterable[str]) -> bool:
