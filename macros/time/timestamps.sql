@@ -40,3 +40,51 @@
 {% macro seconds_between(start, finish) -%}
     {{ dbt.datediff(start, finish, 'second') }}
 {%- endmacro %}
+
+{#- Naive text in UTC with no offset (ServiceNow `2016-12-12 15:19:57`) -> timestamp. -#}
+{% macro utc_text_to_timestamp(expression) -%}
+    cast(nullif(trim({{ expression }}), '') as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- Naive wall-clock text in `zone` (a SQL expression giving an IANA name; PagerDuty
+    Analytics times with the envelope's `time_zone`) -> UTC timestamp. -#}
+{% macro local_to_utc(expression, zone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'service_kpis')(expression, zone)) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(expression, zone) -%}
+    cast((cast({{ expression }} as {{ dbt.type_timestamp() }}) at time zone {{ zone }}) at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro spark__local_to_utc(expression, zone) -%}
+    to_utc_timestamp(cast({{ expression }} as timestamp), {{ zone }})
+{%- endmacro %}
+
+{#- Seconds or milliseconds since 1970-01-01 UTC (Jenkins `timestamp` ms, Delighted and
+    Zendesk seconds) -> UTC timestamp. `unit` is 's' or 'ms'. -#}
+{% macro epoch_to_utc(expression, unit='s') -%}
+    {{ return(adapter.dispatch('epoch_to_utc', 'service_kpis')(expression, unit)) }}
+{%- endmacro %}
+
+{% macro default__epoch_to_utc(expression, unit='s') -%}
+    {%- set millis = '1' if unit == 'ms' else '1000' -%}
+    {{ dbt.dateadd('millisecond', 'cast(' ~ expression ~ ' as bigint) * ' ~ millis, "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+{% macro duckdb__epoch_to_utc(expression, unit='s') -%}
+    make_timestamp(cast({{ expression }} as bigint) * {{ '1000' if unit == 'ms' else '1000000' }})
+{%- endmacro %}
+
+{% macro postgres__epoch_to_utc(expression, unit='s') -%}
+    (to_timestamp(cast({{ expression }} as double precision){{ ' / 1000.0' if unit == 'ms' }}) at time zone 'UTC')
+{%- endmacro %}
+
+{% macro spark__epoch_to_utc(expression, unit='s') -%}
+    {{ 'timestamp_millis' if unit == 'ms' else 'timestamp_seconds' }}(cast({{ expression }} as bigint))
+{%- endmacro %}
+
+{#- A ServiceNow glide_duration rendered as an epoch-offset date (`1970-01-02 04:23:17`
+    = 1 day 4:23:17) -> whole seconds (102197). -#}
+{% macro servicenow_duration_seconds(expression) -%}
+    {{ dbt.datediff("cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")", utc_text_to_timestamp(expression), 'second') }}
+{%- endmacro %}

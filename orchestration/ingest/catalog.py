@@ -25,3 +25,5 @@ SERVICES = SourceSpec(
     checks=(*required("$.service_id"), *typed(Check.BOOLEAN, "$.is_production")),
     description="Service catalog: service -> ids in every tool.",
 )
+
+SPECS = (SERVICES,)

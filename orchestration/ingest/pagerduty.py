@@ -32,3 +32,5 @@ LOG_ENTRIES = SourceSpec(
     ),
     description="PagerDuty log entries (GET /log_entries): the incident status history.",
 )
+
+SPECS = (INCIDENTS, LOG_ENTRIES)
