@@ -6,6 +6,7 @@ Incidents and log entries arrive as list pages (``{"incidents": [...], "limit", 
 the log entries in ``int_incident_lifecycle_derived``, never from the incident record.
 """
 
+from orchestration.ingest.pagerduty_analytics import ANALYTICS_INCIDENTS
 from orchestration.ingest.spec import Check, FileFormat, SourceSpec, required, typed
 
 INCIDENTS = SourceSpec(
@@ -33,4 +34,5 @@ LOG_ENTRIES = SourceSpec(
     description="PagerDuty log entries (GET /log_entries): the incident status history.",
 )
 
-SPECS = (INCIDENTS, LOG_ENTRIES)
+# Analytics raw incidents (naive times in the envelope's zone) live in their own module.
+SPECS = (INCIDENTS, LOG_ENTRIES, ANALYTICS_INCIDENTS)
