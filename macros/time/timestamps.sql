@@ -36,9 +36,10 @@
     cast({{ dbt.date_trunc('month', utc_to_local(expression, "'" ~ var('reporting_timezone') ~ "'")) }} as date)
 {%- endmacro %}
 
-{#- Whole seconds from `start` to `finish` (NULL when either is NULL). -#}
+{#- Whole seconds elapsed from `start` to `finish`, truncated toward the past (10:00:00.900
+    -> 10:00:01.100 is 0 s, not the 1 second boundary crossed); NULL when either is NULL. -#}
 {% macro seconds_between(start, finish) -%}
-    {{ dbt.datediff(start, finish, 'second') }}
+    cast(floor({{ dbt.datediff(start, finish, 'millisecond') }} / 1000.0) as bigint)
 {%- endmacro %}
 
 {#- Naive text in UTC with no offset (ServiceNow `2016-12-12 15:19:57`) -> timestamp. -#}

@@ -1,7 +1,9 @@
 -- PagerDuty incidents with their response times derived from the log entries (spec §1):
 --   triggered_at     first trigger_log_entry, else the incident's created_at;
 --   acknowledged_at  first acknowledge_log_entry at or after the trigger (the incident's
---                    `acknowledgements` are emptied on resolve, so never used);
+--                    `acknowledgements` are emptied on resolve, so never used); an
+--                    incident with no exported log entries falls back to PagerDuty
+--                    Analytics `seconds_to_first_ack`;
 --   resolved_at      last resolve_log_entry, else the incident's resolved_at when it is
 --                    resolved; NULL while open.
 with
@@ -15,6 +17,12 @@ incidents as (
 log_entries as (
 
     select * from {{ ref('stg_pagerduty__log_entries') }}
+
+),
+
+analytics as (
+
+    select * from {{ ref('stg_pagerduty__analytics_incidents') }}
 
 ),
 
@@ -34,6 +42,7 @@ set_trigger_times as (
     select
         incidents.*,
         summaries.last_resolve_at,
+        summaries.incident_id is not null as has_log_entries,
         coalesce(summaries.first_trigger_at, incidents.created_at) as triggered_at
     from incidents
     left join summarise_log_entries as summaries
@@ -68,7 +77,11 @@ final as (
         triggered.pagerduty_service_name,
         triggered.incident_key,
         triggered.triggered_at,
-        acknowledgements.acknowledged_at,
+        case
+            when triggered.has_log_entries then acknowledgements.acknowledged_at
+            when analytics.seconds_to_first_ack is not null
+                then {{ dbt.dateadd('second', 'analytics.seconds_to_first_ack', 'triggered.triggered_at') }}
+        end as acknowledged_at,
         coalesce(
             triggered.last_resolve_at,
             case
@@ -79,10 +92,13 @@ final as (
         case
             when triggered.last_resolve_at is not null then 'resolved'
             else triggered.status
-        end as status
+        end as status,
+        analytics.is_major as is_analytics_major
     from set_trigger_times as triggered
     left join find_first_acknowledgements as acknowledgements
         on triggered.incident_id = acknowledgements.incident_id
+    left join analytics
+        on triggered.incident_id = analytics.incident_id
 
 )
 

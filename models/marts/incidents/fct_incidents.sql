@@ -1,4 +1,5 @@
--- One row per incident (spec §1), with its recurrence flag and reporting month.
+-- One row per incident of PagerDuty, Opsgenie or ServiceNow (spec §1; a ServiceNow mirror is
+-- merged into its twin), with its recurrence flag and reporting month.
 with
 
 incidents as (
@@ -52,6 +53,8 @@ final as (
         incidents.resolved_at,
         incidents.seconds_to_ack,
         incidents.seconds_to_resolve,
+        incidents.servicenow_incident_number,
+        incidents.caused_by_change_sys_id,
         recurrences.is_recurrence,
         incidents.is_production,
         {{ reporting_month_start('incidents.triggered_at') }} as month_start
