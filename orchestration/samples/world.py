@@ -17,6 +17,7 @@ import random
 import string
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 # Sample period: incidents trigger in [PERIOD_START, PERIOD_END), epoch seconds UTC.
 PERIOD_START = calendar.timegm((2026, 1, 1, 0, 0, 0))
@@ -157,12 +158,20 @@ class World:
     pagerduty_services: tuple[PagerDutyService, ...]
     teams: tuple[Team, ...]
     priorities: tuple[Priority, ...]
+    # seed-dependent, scale-independent text that tools hash into stable ids (sys_ids of
+    # users and groups, Opsgenie team ids) without drawing from the world's rng
+    salt: str = ""
+
+    @cached_property
+    def _services_by_id(self) -> dict[str, CatalogService]:
+        return {service.service_id: service for service in self.services}
+
+    @cached_property
+    def _teams_by_name(self) -> dict[str, Team]:
+        return {team.name: team for team in self.teams}
 
     def service(self, service_id: str) -> CatalogService:
-        for service in self.services:
-            if service.service_id == service_id:
-                return service
-        raise KeyError(service_id)
+        return self._services_by_id[service_id]
 
     def pagerduty_services_of(self, service_id: str) -> tuple[PagerDutyService, ...]:
         return tuple(p for p in self.pagerduty_services if p.catalog_service_id == service_id)
@@ -170,6 +179,9 @@ class World:
     @property
     def unmapped_pagerduty_services(self) -> tuple[PagerDutyService, ...]:
         return tuple(p for p in self.pagerduty_services if p.catalog_service_id is None)
+
+    def team(self, name: str) -> Team:
+        return self._teams_by_name[name]
 
     def priority(self, name: str) -> Priority:
         for priority in self.priorities:
@@ -352,13 +364,23 @@ def _pagerduty_service(
     )
 
 
+def opsgenie_team_id(salt: str, team_name: str) -> str:
+    """The uuid of an Opsgenie team: hashed, so adding it drew nothing from the world rng."""
+    h = hashlib.md5(f"{salt}\x1fopsgenie-team\x1f{team_name}".encode(), usedforsecurity=False)
+    digest = h.hexdigest()
+    variant = "89ab"[int(digest[16], 16) % 4]
+    return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:]}"
+
+
 def _catalog_service(
     ids: IdFactory,
     spec: _CoreSpec,
     pagerduty_ids: tuple[str, ...],
+    salt: str,
 ) -> CatalogService:
     slug = spec.service_id
     team_slug = spec.owner_team.removeprefix("team-")
+    opsgenie_team = f"{slug}-oncall"
     return CatalogService(
         service_id=slug,
         service_name=spec.service_name,
@@ -366,7 +388,9 @@ def _catalog_service(
         owner_team=spec.owner_team,
         is_production=spec.is_production,
         pagerduty_service_ids=pagerduty_ids,
-        opsgenie_teams=(f"{slug}-oncall",),
+        # the Opsgenie team by name and by id (`name;uuid`): an alert's responders carry
+        # only the team id, so the catalog lists both
+        opsgenie_teams=(opsgenie_team, opsgenie_team_id(salt, opsgenie_team)),
         statuspage_component_ids=tuple(ids.statuspage() for _ in range(spec.statuspage_components)),
         servicenow_cmdb_ci_ids=tuple(ids.hex32() for _ in range(spec.cmdb_cis)),
         gitlab_project_ids=tuple(ids.integer(1000, 99999) for _ in range(spec.gitlab_projects)),
@@ -407,6 +431,7 @@ def build_world(rng: random.Random, scale: float = 1.0) -> World:
         Priority(id=ids.pagerduty(), name=name, order=(5 - index) * 100_000_000)
         for index, name in enumerate(PRIORITY_NAMES)
     )
+    salt = "".join(priority.id for priority in priorities)
     teams: dict[str, Team] = {}
     services: list[CatalogService] = []
     pagerduty_services: list[PagerDutyService] = []
@@ -425,7 +450,7 @@ def build_world(rng: random.Random, scale: float = 1.0) -> World:
             for index, pd_name in enumerate(spec.pagerduty_names)
         ]  # fmt: skip
         pagerduty_services.extend(pd_services)
-        services.append(_catalog_service(ids, spec, tuple(p.id for p in pd_services)))
+        services.append(_catalog_service(ids, spec, tuple(p.id for p in pd_services), salt))
 
     for spec in _CORE:
         add(spec)
@@ -447,6 +472,7 @@ def build_world(rng: random.Random, scale: float = 1.0) -> World:
         pagerduty_services=tuple(pagerduty_services),
         teams=tuple(teams.values()),
         priorities=priorities,
+        salt=salt,
     )
 
 

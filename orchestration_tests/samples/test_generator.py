@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 from orchestration.samples.generate import generate, main
+from orchestration.samples.pagerduty import simulate_incidents, write_pagerduty_exports
+from orchestration.samples.world import build_world
 
 CATALOG_HEADER = [
     "service_id", "service_name", "criticality", "owner_team", "is_production",
@@ -25,6 +28,43 @@ CATALOG_HEADER = [
     "ticket_tags", "jira_components",
 ]  # fmt: skip
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+# landing folder -> (file suffix, envelope key, or None for a top-level array / CSV rows)
+FOLDERS: dict[str, tuple[str, str | None]] = {
+    "catalog/services": (".csv", None),
+    "pagerduty/incidents": (".json", "incidents"),
+    "pagerduty/log_entries": (".json", "log_entries"),
+    "pagerduty/analytics_incidents": (".json", "data"),
+    "opsgenie/alerts": (".json", "data"),
+    "servicenow/incident": (".json", "result"),
+    "servicenow/task_sla": (".json", "result"),
+    "servicenow/change_request": (".json", "result"),
+    "servicenow/sys_audit": (".json", "result"),
+    "gitlab/deployments": (".json", None),
+    "gitlab/environments": (".json", None),
+    "gitlab/merge_requests": (".json", None),
+    "jenkins/builds": (".json", "builds"),
+    "github/deployments": (".json", None),
+    "github/deployment_statuses": (".json", None),
+    "statuspage/incidents": (".json", "incidents"),
+    "statuspage/scheduled_maintenances": (".json", "scheduled_maintenances"),
+    "sla/exclusions": (".csv", None),
+}
+
+
+def _records_in(root: Path, folder: str) -> int:
+    """Records in a landing folder, read the way landing.md describes each folder."""
+    _suffix, key = FOLDERS[folder]
+    total = 0
+    for path in (root / folder).iterdir():
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".csv":
+            total += len(text.splitlines()) - 1
+        elif path.suffix == ".jsonl":
+            total += len(text.splitlines())
+        else:
+            payload = json.loads(text)
+            total += len(payload if key is None else payload[key])
+    return total
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -101,8 +141,24 @@ def _types(entries: list[dict[str, Any]]) -> list[str]:
 
 def test_same_seed_gives_byte_identical_files(landing: Path, tmp_path: Path) -> None:
     counts = generate(tmp_path, seed=42, scale=1.0)
-    assert _tree(tmp_path) == _tree(landing)
-    assert set(counts) == {"catalog/services", "pagerduty/incidents", "pagerduty/log_entries"}
+    tree = _tree(tmp_path)
+    assert tree == _tree(landing)
+    assert set(counts) == set(FOLDERS)
+    # every landing folder of every tool got files
+    for folder in FOLDERS:
+        assert any(name.startswith(folder + "/") for name in tree), folder
+
+
+def test_pagerduty_files_do_not_depend_on_other_tools(landing: Path, tmp_path: Path) -> None:
+    # PagerDuty alone (as before the other tools existed) writes the very same bytes:
+    # the story is laid around PagerDuty's incidents, never the other way round
+    world = build_world(random.Random("world:42"), scale=1.0)
+    incidents = simulate_incidents(world, random.Random("pagerduty:42"), 1.0)
+    write_pagerduty_exports(incidents, tmp_path)
+    alone = _tree(tmp_path)
+    rest = ("pagerduty/incidents/", "pagerduty/log_entries/")
+    full = {name: data for name, data in _tree(landing).items() if name.startswith(rest)}
+    assert alone == full
 
 
 def test_another_seed_gives_different_data(landing: Path, tmp_path: Path) -> None:
@@ -112,32 +168,32 @@ def test_another_seed_gives_different_data(landing: Path, tmp_path: Path) -> Non
         "catalog/services/services.csv",
         "pagerduty/incidents/incidents_2026-01_p001.json",
         "pagerduty/log_entries/log_entries_2026-01_p001.json",
+        "pagerduty/analytics_incidents/analytics_incidents_2026-01_p001.json",
+        "opsgenie/alerts/alerts_2026-01_p001.json",
+        "servicenow/incident/incident_2026-01_p001.json",
+        "servicenow/change_request/change_request_2026-01_p001.json",
+        "jenkins/builds/identity__auth-deploy_2026-02-01.json",
+        "github/deployments/acme-corp__search_2026-01_p001.json",
     ):
         assert other[name] != base[name], name
+    for folder in FOLDERS:  # both seeds fill every folder, with different content
+        files = {n: b for n, b in other.items() if n.startswith(folder + "/")}
+        assert files, folder
+        assert files != {n: b for n, b in base.items() if n.startswith(folder + "/")}, folder
     # the fixed part of the world does not depend on the seed
     rows = list(csv.DictReader(other["catalog/services/services.csv"].decode().splitlines()))
     assert [row["service_id"] for row in rows][:2] == ["checkout-api", "payments"]
 
 
-def test_returned_counts_match_the_files(tmp_path: Path) -> None:
-    counts = generate(tmp_path, seed=42, scale=1.0)
-    incidents = sum(
-        len(json.loads(p.read_text("utf-8"))["incidents"])
-        for p in (tmp_path / "pagerduty/incidents").glob("*.json")
-    )
-    pages = sum(
-        len(json.loads(p.read_text("utf-8"))["log_entries"])
-        for p in (tmp_path / "pagerduty/log_entries").glob("*.json")
-    )
-    late = tmp_path / "pagerduty/log_entries/log_entries_late_export.jsonl"
-    assert counts == {
-        "catalog/services": 8,
-        "pagerduty/incidents": incidents,
-        "pagerduty/log_entries": pages + len(late.read_bytes().splitlines()),
-    }
+def test_returned_counts_match_the_files(landing: Path) -> None:
+    counts = generate(landing, seed=42, scale=1.0)  # rewrites the same bytes
+    assert counts == {folder: _records_in(landing, folder) for folder in FOLDERS}
+    assert counts["catalog/services"] == 8
     # 250 distinct incidents at scale 1, most of them in two monthly exports
-    assert len(set(_incident_ids(tmp_path))) == 250
-    assert 400 <= incidents <= 500
+    assert len(set(_incident_ids(landing))) == 250
+    assert 400 <= counts["pagerduty/incidents"] <= 500
+    for folder in FOLDERS:
+        assert counts[folder] > 0, folder
 
 
 def test_catalog_csv_has_the_landing_columns(landing: Path) -> None:
@@ -153,6 +209,12 @@ def test_catalog_csv_has_the_landing_columns(landing: Path) -> None:
     checkout_ids = services["checkout-api"]["pagerduty_service_ids"].split(";")
     assert len(checkout_ids) == 2
     for row in services.values():
+        # the Opsgenie team by name, then by id: `<service>-oncall;<uuid>`
+        name, team_id = row["opsgenie_teams"].split(";")
+        assert name == f"{row['service_id']}-oncall"
+        assert re.fullmatch(
+            r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", team_id
+        )
         for pd_id in row["pagerduty_service_ids"].split(";"):
             assert re.fullmatch(r"P[A-Z0-9]{6}", pd_id)
         for sys_id in row["servicenow_cmdb_ci_ids"].split(";"):
@@ -371,6 +433,11 @@ def test_counts_scale_linearly(landing: Path, tmp_path: Path) -> None:
     double = generate(tmp_path / "two", seed=3, scale=2.0)
     for folder in ("pagerduty/incidents", "pagerduty/log_entries"):
         assert 1.6 <= double[folder] / base[folder] <= 2.4, folder
+    # the other tools grow with the number of services (8 per unit of scale)
+    for folder in ("servicenow/incident", "servicenow/change_request", "jenkins/builds",
+                   "gitlab/deployments", "github/deployments", "opsgenie/alerts",
+                   "statuspage/incidents"):  # fmt: skip
+        assert 1.2 <= double[folder] / base[folder] <= 3.5, folder
     assert double["catalog/services"] == 16
     # the core services keep their ids whatever the scale
     one = (tmp_path / "one/catalog/services/services.csv").read_text("utf-8").splitlines()
