@@ -6,14 +6,19 @@ adding a source is adding its spec there (and a dbt source + staging model).
 
 from orchestration.ingest import (
     catalog,
+    crm,
+    delighted,
+    finance,
     github,
     gitlab,
     jenkins,
+    jira,
     opsgenie,
     pagerduty,
     servicenow,
     sla,
     statuspage,
+    zendesk,
 )
 from orchestration.ingest.spec import SourceSpec
 
@@ -27,6 +32,11 @@ REGISTRY: tuple[SourceSpec, ...] = (
     *github.SPECS,
     *statuspage.SPECS,
     *sla.SPECS,
+    *zendesk.SPECS,
+    *jira.SPECS,
+    *delighted.SPECS,
+    *crm.SPECS,
+    *finance.SPECS,
 )
 
 BY_FOLDER: dict[str, SourceSpec] = {spec.folder: spec for spec in REGISTRY}
