@@ -1,5 +1,6 @@
-# The two commands of the README: `make run` and `make test`. Both set up what they need:
-# uv (installed into .tools/ when it is not on PATH) and the locked environment (.venv/).
+# The commands of the README: `make run`, `make test` and `make test-engines`. Each sets up
+# what it needs: uv (installed into .tools/ when it is not on PATH) and the locked
+# environment (.venv/): the default groups, plus the `postgres` group for test-engines.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -13,11 +14,17 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON ?= 3.11
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup run kpis ui test lint pytest format clean
+# Which groups .venv holds: `uv sync` is exact, so switching removes the other's extras
+# (`make test` after `make test-engines` runs on the default install again).
+SYNCED := $(VENV)/.synced
+SYNCED_ENGINES := $(VENV)/.synced-engines
+
+.PHONY: help setup setup-engines run kpis ui test test-engines lint pytest format clean
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
 	@echo "make test   lint (ruff, sqlfluff) and the full test suite"
+	@echo "make test-engines  the same models on a throwaway PostgreSQL, compared with DuckDB"
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
 
@@ -25,11 +32,19 @@ $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+$(SYNCED): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen
+	@rm -f $(SYNCED_ENGINES)
 	@touch $@
 
-setup: $(VENV)/.synced
+$(SYNCED_ENGINES): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --group postgres
+	@rm -f $(SYNCED)
+	@touch $@
+
+setup: $(SYNCED)
+
+setup-engines: $(SYNCED_ENGINES)
 
 run: setup
 	$(BIN)/python -m orchestration.cli run
@@ -50,6 +65,12 @@ pytest: setup
 	$(BIN)/pytest
 
 test: lint pytest
+
+# PostgreSQL from Debian's `postgresql` package when missing; the test starts a throwaway
+# cluster on a free loopback port and stops it (orchestration/engines/postgres.py).
+test-engines: setup-engines
+	$(BIN)/python -m orchestration.engines.postgres install
+	$(BIN)/pytest -m engines
 
 format: setup
 	$(BIN)/ruff format .

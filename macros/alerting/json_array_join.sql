@@ -20,7 +20,8 @@
 {% macro postgres__json_array_join(column, path, separator=';') -%}
     (
         select nullif(string_agg(elements.element, '{{ separator }}' order by elements.position), '')
-        from jsonb_array_elements_text(({{ column }})::jsonb #> '{ {{- path.split(".") | join(",") -}} }')
+        {%- set array_json = "(" ~ column ~ ")::json #> '{" ~ (path.split(".") | join(",")) ~ "}'" %}
+        from json_array_elements_text(case when json_typeof({{ array_json }}) = 'array' then {{ array_json }} end)
             with ordinality as elements (element, position)
     )
 {%- endmacro %}

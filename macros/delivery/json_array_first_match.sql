@@ -35,7 +35,8 @@
 {% macro postgres__json_array_first_match(column, path, key=none, value=none) -%}
     (
         select matches.element::text
-        from jsonb_array_elements(({{ column }})::jsonb #> '{ {{- path.split(".") | join(",") -}} }')
+        {%- set array_json = "(" ~ column ~ ")::json #> '{" ~ (path.split(".") | join(",")) ~ "}'" %}
+        from json_array_elements(case when json_typeof({{ array_json }}) = 'array' then {{ array_json }} end)
             with ordinality as matches (element, element_position)
         {%- if key is not none %}
         where matches.element ->> '{{ key }}' = {{ value }}

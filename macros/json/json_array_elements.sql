@@ -15,8 +15,11 @@
     unnest(cast(json_extract({{ column }}, '$.{{ path }}[*]') as varchar[]))
 {%- endmacro %}
 
+{#- Only an array is unnested: PostgreSQL raises on a JSON null or scalar, which DuckDB
+    (and the contract above) treat as no element. -#}
 {% macro postgres__json_array_elements(column, path) -%}
-    jsonb_array_elements(({{ column }})::jsonb #> '{ {{- path.split(".") | join(",") -}} }')::text
+    {%- set array_json = "(" ~ column ~ ")::json #> '{" ~ (path.split(".") | join(",")) ~ "}'" -%}
+    json_array_elements(case when json_typeof({{ array_json }}) = 'array' then {{ array_json }} end)::text
 {%- endmacro %}
 
 {% macro spark__json_array_elements(column, path) -%}

@@ -12,8 +12,11 @@
     json_extract_string({{ column }}, '$.{{ path }}')
 {%- endmacro %}
 
+{#- `json`, not `jsonb`: an object or array comes back as its source text (key order and
+    spacing kept, as DuckDB's compact text of compact raw JSON), not re-rendered. Wrapped in
+    parentheses: `#>>` has the precedence of `||`. -#}
 {% macro postgres__json_text(column, path) -%}
-    ({{ column }})::jsonb #>> '{ {{- path.split(".") | join(",") -}} }'
+    (({{ column }})::json #>> '{ {{- path.split(".") | join(",") -}} }')
 {%- endmacro %}
 
 {% macro spark__json_text(column, path) -%}

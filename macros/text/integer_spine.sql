@@ -1,4 +1,4 @@
-{#- Rows 1..n as `position`: with dbt.split_part it turns a `;`-separated list cell
+{#- Rows 1..n as `position`: with `list_item` it turns a `;`-separated list cell
     (landing.md CSV convention) into rows on every engine, no engine-specific unnest. -#}
 {% macro integer_spine(n) -%}
     {%- for position in range(1, n + 1) %}

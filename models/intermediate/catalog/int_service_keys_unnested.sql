@@ -47,7 +47,7 @@ split_lists as (
     select
         list_by_source.service_id,
         list_by_source.source,
-        trim({{ dbt.split_part('list_by_source.key_list', "';'", 'positions.position') }}) as source_key
+        trim({{ list_item('list_by_source.key_list', "';'", 'positions.position') }}) as source_key
     from list_by_source
     cross join positions
     where list_by_source.key_list is not null
