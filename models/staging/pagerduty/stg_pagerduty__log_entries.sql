@@ -44,7 +44,10 @@ arrived_keys as (
 
     select distinct log_entry_id
     from renamed
-    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    -- An empty model (first built before any file arrived) takes everything.
+    where _loaded_at > (
+        select coalesce(max(_loaded_at), cast('1970-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
+    )
 
 ),
 
