@@ -1,0 +1,86 @@
+-- One row per Zendesk ticket audit: who changed a ticket, through which channel, when.
+-- Its events[] (the field changes and comments) are one row each in
+-- stg_zendesk__ticket_audit_events. Audits never change, but exports repeat them: the
+-- last copy by file name, then record number, wins. `metadata` (client, IP address,
+-- location) is not staged.
+--
+-- Incremental by key: a run reads only the raw rows of audits that arrived in files
+-- loaded since the last run, ranks every stored copy of those audits again and replaces
+-- them, so an incremental history equals a full rebuild.
+{{
+    config(
+        materialized='incremental',
+        unique_key='audit_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+source as (
+
+    select * from {{ source('zendesk', 'ticket_audits') }}
+
+),
+
+renamed as (
+
+    select
+        {{ json_text('record_json', 'id') }} as audit_id,
+        {{ json_text('record_json', 'ticket_id') }} as ticket_id,
+        {{ json_text('record_json', 'author_id') }} as author_id,
+        {{ json_text('record_json', 'via.channel') }} as channel,
+        {{ iso_to_utc(json_text('record_json', 'created_at')) }} as created_at,
+        _file_path,
+        _record_number,
+        _loaded_at
+    from source
+
+),
+
+{% if is_incremental() %}
+arrived_keys as (
+
+    select distinct audit_id
+    from renamed
+    where _loaded_at > (
+        select coalesce(max(_loaded_at), cast('1970-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }}
+    )
+
+),
+
+{% endif %}
+ranked as (
+
+    select
+        renamed.*,
+        row_number() over (
+            partition by renamed.audit_id
+            order by renamed._file_path desc, renamed._record_number desc
+        ) as version_rank
+    from renamed
+    {% if is_incremental() %}
+        inner join arrived_keys on renamed.audit_id = arrived_keys.audit_id
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        audit_id,
+        ticket_id,
+        author_id,
+        channel,
+        created_at,
+        _file_path,
+        _record_number,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final
