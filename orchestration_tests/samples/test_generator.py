@@ -48,6 +48,22 @@ FOLDERS: dict[str, tuple[str, str | None]] = {
     "statuspage/incidents": (".json", "incidents"),
     "statuspage/scheduled_maintenances": (".json", "scheduled_maintenances"),
     "sla/exclusions": (".csv", None),
+    "zendesk/tickets": (".json", "tickets"),
+    "zendesk/ticket_metrics": (".json", "ticket_metrics"),
+    "zendesk/ticket_metric_events": (".json", "ticket_metric_events"),
+    "zendesk/ticket_audits": (".json", "audits"),
+    "zendesk/satisfaction_ratings": (".json", "satisfaction_ratings"),
+    "zendesk/sla_policies": (".json", "sla_policies"),
+    "zendesk/schedules": (".json", "schedules"),
+    "zendesk/holidays": (".json", "holidays"),
+    "zendesk/organizations": (".json", "organizations"),
+    "zendesk/groups": (".json", "groups"),
+    "zendesk/users": (".json", "users"),
+    "jira/issues": (".json", "issues"),
+    "delighted/survey_responses": (".json", None),
+    "crm/contracts": (".csv", None),
+    "finance/support_costs": (".csv", None),
+    "finance/billing_adjustments": (".csv", None),
 }
 
 
@@ -438,6 +454,10 @@ def test_counts_scale_linearly(landing: Path, tmp_path: Path) -> None:
                    "gitlab/deployments", "github/deployments", "opsgenie/alerts",
                    "statuspage/incidents"):  # fmt: skip
         assert 1.2 <= double[folder] / base[folder] <= 3.5, folder
+    # the support tools grow with the customers (about 40 contracts per unit of scale)
+    for folder in ("zendesk/tickets", "zendesk/ticket_audits", "jira/issues",
+                   "delighted/survey_responses", "crm/contracts"):  # fmt: skip
+        assert 1.6 <= double[folder] / base[folder] <= 2.4, folder
     assert double["catalog/services"] == 16
     # the core services keep their ids whatever the scale
     one = (tmp_path / "one/catalog/services/services.csv").read_text("utf-8").splitlines()
