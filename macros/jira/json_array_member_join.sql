@@ -25,3 +25,8 @@
             with ordinality as elements (element, position)
     )
 {%- endmacro %}
+
+{#- array_join skips NULLs: elements without the member. -#}
+{% macro spark__json_array_member_join(column, path, member, separator=';') -%}
+    nullif(array_join(transform(from_json(get_json_object({{ column }}, '$.{{ path }}'), 'array<string>'), element -> get_json_object(element, '$.{{ member }}')), '{{ separator }}'), '')
+{%- endmacro %}

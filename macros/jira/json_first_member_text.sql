@@ -62,3 +62,19 @@
         limit 1
     )
 {%- endmacro %}
+
+{#- from_json into a map keeps the members in document order. -#}
+{% macro spark__json_first_member_text(column, path, probe, pattern=none, value=none) -%}
+    {%- set probe_text = "get_json_object(member_value, '" ~ duckdb_json_path_of(probe) ~ "')" -%}
+    get_json_object(
+        try_element_at(
+            filter(
+                map_values(from_json(get_json_object({{ column }}, '$.{{ path }}'), 'map<string,string>')),
+                member_value -> {{ probe_text }} is not null
+                {%- if pattern is not none %} and {{ probe_text }} like {{ pattern }}{% endif %}
+            ),
+            1
+        ),
+        '{{ duckdb_json_path_of(value or probe) }}'
+    )
+{%- endmacro %}

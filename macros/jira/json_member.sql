@@ -17,3 +17,8 @@
 {% macro postgres__json_member(column, key) -%}
     ((({{ column }})::json -> ({{ key }}))::text)
 {%- endmacro %}
+
+{#- A JSON null member gives NULL here, not the text `null`. -#}
+{% macro spark__json_member(column, key) -%}
+    get_json_object({{ column }}, concat("$['", {{ key }}, "']"))
+{%- endmacro %}

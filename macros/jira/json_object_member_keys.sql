@@ -21,3 +21,8 @@
     {%- set value = "(" ~ column ~ ")::json #> '{" ~ (path.split(".") | join(",")) ~ "}'" -%}
     json_object_keys(case when json_typeof({{ value }}) = 'object' then {{ value }} end)
 {%- endmacro %}
+
+{#- json_object_keys gives NULL for a non-object: explode makes no row of it. -#}
+{% macro spark__json_object_member_keys(column, path) -%}
+    explode(json_object_keys(get_json_object({{ column }}, '$.{{ path }}')))
+{%- endmacro %}

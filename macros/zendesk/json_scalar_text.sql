@@ -18,3 +18,9 @@
 {% macro postgres__json_scalar_text(expression) -%}
     (({{ expression }})::json #>> '{}')
 {%- endmacro %}
+
+{#- Spark's json_array_elements already gives a string element unquoted and unescaped
+    (from_json into array<string>), and a JSON null as NULL. -#}
+{% macro spark__json_scalar_text(expression) -%}
+    {{ expression }}
+{%- endmacro %}

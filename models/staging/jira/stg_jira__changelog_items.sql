@@ -12,14 +12,7 @@
 -- last run, rebuilds their histories from every stored version of those issues and
 -- replaces their rows (delete+insert on issue_id), so an incremental history equals a full
 -- rebuild.
-{{
-    config(
-        materialized='incremental',
-        unique_key='issue_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_by_key('issue_id')) }}
 {%- set user_fields = "('assignee', 'reporter', 'creator', 'request participants', 'approvers')" %}
 {%- set text_fields = "('summary', 'description', 'environment', 'comment')" %}
 
@@ -115,8 +108,7 @@ unnested_items as (
         issue_id,
         changed_at,
         author_account_id,
-        {{ json_array_elements('history_json', 'items') }} as item_json,
-        {{ json_array_positions('history_json', 'items') }} as item_position,
+        {{ json_array_numbered_elements('history_json', 'items', 'item_json', 'item_position') }},
         _file_path,
         _record_number,
         _loaded_at

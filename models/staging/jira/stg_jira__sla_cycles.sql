@@ -89,8 +89,7 @@ completed_cycles as (
         issue_id,
         field_id,
         field_json,
-        {{ json_array_elements('field_json', 'completedCycles') }} as cycle_json,
-        {{ json_array_positions('field_json', 'completedCycles') }} as cycle_position,
+        {{ json_array_numbered_elements('field_json', 'completedCycles', 'cycle_json', 'cycle_position') }},
         _file_path,
         _record_number,
         _loaded_at

@@ -4,14 +4,7 @@
 -- Incremental by key: a run reads only the raw rows of log entries that arrived in files
 -- loaded since the last run, ranks every stored copy of those entries again and replaces
 -- them, so an incremental history equals a full rebuild.
-{{
-    config(
-        materialized='incremental',
-        unique_key='log_entry_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_by_key('log_entry_id')) }}
 
 with
 

@@ -6,14 +6,7 @@
 -- Incremental by key: a run reads only the raw rows of audits that arrived in files
 -- loaded since the last run, ranks every stored copy of those audits again and replaces
 -- them, so an incremental history equals a full rebuild.
-{{
-    config(
-        materialized='incremental',
-        unique_key='audit_sys_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_by_key('audit_sys_id')) }}
 
 with
 

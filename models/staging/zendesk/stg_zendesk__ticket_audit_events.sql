@@ -15,14 +15,7 @@
 -- their events (`unique_key` is the audit, so an audit's events are swapped as a set), so
 -- an incremental history equals a full rebuild. A table, not a view over the source:
 -- audit events are the largest Zendesk stream and every status-history model reads them.
-{{
-    config(
-        materialized='incremental',
-        unique_key='audit_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_by_key('audit_id')) }}
 
 with
 
@@ -82,8 +75,7 @@ unnested as (
         ticket_id,
         author_id,
         created_at,
-        {{ json_array_elements('record_json', 'events') }} as event_json,
-        {{ json_array_positions('record_json', 'events') }} as event_position,
+        {{ json_array_numbered_elements('record_json', 'events', 'event_json', 'event_position') }},
         _file_path,
         _record_number,
         _loaded_at

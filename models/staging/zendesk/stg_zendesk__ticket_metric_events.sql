@@ -10,14 +10,7 @@
 -- Incremental by key: a run reads only the raw rows of events that arrived in files
 -- loaded since the last run, ranks every stored copy of those events again and replaces
 -- them, so an incremental history equals a full rebuild.
-{{
-    config(
-        materialized='incremental',
-        unique_key='metric_event_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_by_key('metric_event_id')) }}
 
 with
 

@@ -1,0 +1,23 @@
+{#- The config of an incremental model keyed by `unique_key`: a run replaces the rows of
+    the keys that arrived since the last run (`delete+insert`). Use it as
+    `{{ config(**incremental_by_key('log_entry_id')) }}`, never `materialized='incremental'`
+    directly, so each engine gets a strategy it has. -#}
+{% macro incremental_by_key(unique_key) -%}
+    {{ return(adapter.dispatch('incremental_by_key', 'service_kpis')(unique_key)) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_key(unique_key) -%}
+    {{ return({
+        'materialized': 'incremental',
+        'unique_key': unique_key,
+        'incremental_strategy': 'delete+insert',
+        'on_schema_change': 'fail',
+    }) }}
+{%- endmacro %}
+
+{#- Spark without Delta/Iceberg (parquet tables) has no delete+insert or merge, and
+    `insert_overwrite` would replace whole partitions, not keys: the model is rebuilt as a
+    table on every run, which equals the incremental history by construction. -#}
+{% macro spark__incremental_by_key(unique_key) -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
