@@ -1,6 +1,7 @@
 # The commands of the README: `make run`, `make test` and `make test-engines`. Each sets up
 # what it needs: uv (installed into .tools/ when it is not on PATH) and the locked
-# environment (.venv/): the default groups, plus the `postgres` group for test-engines.
+# environment (.venv/): the default groups, plus the `postgres` and `spark` groups for
+# test-engines.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -24,7 +25,7 @@ SYNCED_ENGINES := $(VENV)/.synced-engines
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
 	@echo "make test   lint (ruff, sqlfluff) and the full test suite"
-	@echo "make test-engines  the same models on a throwaway PostgreSQL, compared with DuckDB"
+	@echo "make test-engines  the same models on a throwaway PostgreSQL and on local Spark, compared with DuckDB"
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
 
@@ -38,7 +39,7 @@ $(SYNCED): uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 $(SYNCED_ENGINES): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --group postgres
+	$(UV) sync --frozen --group postgres --group spark
 	@rm -f $(SYNCED)
 	@touch $@
 
@@ -68,8 +69,12 @@ test: lint pytest
 
 # PostgreSQL from Debian's `postgresql` package when missing; the test starts a throwaway
 # cluster on a free loopback port and stops it (orchestration/engines/postgres.py).
+# Spark: pyspark (the `spark` group) in local mode in dbt's own process, needs Java 17;
+# each fixture gets its own warehouse and Derby metastore in a temporary folder
+# (orchestration/engines/spark.py).
 test-engines: setup-engines
 	$(BIN)/python -m orchestration.engines.postgres install
+	$(BIN)/python -m orchestration.engines.spark check
 	$(BIN)/pytest -m engines
 
 format: setup
