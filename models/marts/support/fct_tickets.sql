@@ -80,13 +80,16 @@ rank_group_tiers as (
         support_groups.tier,
         row_number() over (
             partition by zendesk_groups.group_id
-            order by case when support_groups.group_id is not null then 0 else 1 end
+            order by case when nullif(support_groups.group_id, '') is not null then 0 else 1 end
         ) as match_rank
     from zendesk_groups
     inner join support_groups
         on
             zendesk_groups.group_id = support_groups.group_id
-            or (support_groups.group_id is null and zendesk_groups.group_name = support_groups.group_name)
+            or (
+                nullif(support_groups.group_id, '') is null
+                and zendesk_groups.group_name = support_groups.group_name
+            )
 
 ),
 
@@ -328,7 +331,8 @@ final as (
         reopens >= 1 as is_reopened,
         is_complaint,
         is_proactive,
-        is_proactive and has_requester_answer as is_proactive_answered,
+        case when is_proactive then has_requester_answer when not is_proactive then false end
+            as is_proactive_answered,
         {{ reporting_month_start('created_at') }} as created_month_start,
         {{ reporting_month_start('solved_at') }} as solved_month_start
     from combine
