@@ -46,17 +46,29 @@ midnights as (
     from schedules
     cross join calendar_range
     inner join day_numbers
-        on day_numbers.number <= calendar_range.day_count
+        on calendar_range.day_count >= day_numbers.number
 
 ),
 
 all_boundaries as (
 
-    select schedule_id, interval_start_at as boundary_at, 1 as working_delta from intervals
+    select
+        schedule_id,
+        interval_start_at as boundary_at,
+        1 as working_delta
+    from intervals
     union all
-    select schedule_id, interval_end_at as boundary_at, -1 as working_delta from intervals
+    select
+        schedule_id,
+        interval_end_at as boundary_at,
+        -1 as working_delta
+    from intervals
     union all
-    select schedule_id, boundary_at, working_delta from midnights
+    select
+        schedule_id,
+        boundary_at,
+        working_delta
+    from midnights
 
 ),
 

@@ -55,7 +55,7 @@ place_on_weeks as (
         on weekly_intervals.schedule_id = schedules.schedule_id
     cross join calendar_range
     inner join week_numbers
-        on week_numbers.number < calendar_range.week_count
+        on calendar_range.week_count > week_numbers.number
 
 ),
 

@@ -3,6 +3,8 @@
 -- (two days absorb any zone's offset) to two days after the latest ticket update plus var
 -- `business_hours_margin_days` (so clocks still running can be evaluated). `week_count`
 -- and `day_count` size the week and day spines of the calendar models.
+{%- set range_days = dbt.datediff('range_start_date', 'range_end_date', 'day') %}
+
 with
 
 tickets as (
@@ -52,9 +54,8 @@ final as (
     select
         range_start_date,
         range_end_date,
-        cast({{ dbt.datediff('range_start_date', 'range_end_date', 'day') }} + 1 as integer) as day_count,
-        cast(floor({{ dbt.datediff('range_start_date', 'range_end_date', 'day') }} / 7.0) + 1 as integer)
-            as week_count
+        cast({{ range_days }} + 1 as integer) as day_count,
+        cast(floor({{ range_days }} / 7.0) + 1 as integer) as week_count
     from align_to_sunday
     where range_start_date is not null
 

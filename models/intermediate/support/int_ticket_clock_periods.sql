@@ -47,7 +47,8 @@ metrics as (
 
 default_schedule as (
 
-    select max(schedule_id) as schedule_id from schedules where is_default
+    select max(schedule_id) as schedule_id from schedules
+    where is_default
 
 ),
 
@@ -63,13 +64,17 @@ periods_scheduled as (
 
 look_up_valid_from as (
 
-    {{ business_hours_cumulative('periods_scheduled', 'valid_from', 'schedule_id', 'calendar', 'valid_from_business_cumulative') }}
+    {{ business_hours_cumulative(
+        'periods_scheduled', 'valid_from', 'schedule_id', 'calendar', 'valid_from_business_cumulative'
+    ) }}
 
 ),
 
 look_up_valid_to as (
 
-    {{ business_hours_cumulative('look_up_valid_from', 'valid_to', 'schedule_id', 'calendar', 'valid_to_business_cumulative') }}
+    {{ business_hours_cumulative(
+        'look_up_valid_from', 'valid_to', 'schedule_id', 'calendar', 'valid_to_business_cumulative'
+    ) }}
 
 ),
 

@@ -22,13 +22,13 @@ audit_events as (
 group_events as (
 
     select
-        'zendesk:' || ticket_id as ticket_id,
         event_type,
         previous_value,
         value as group_id,
         created_at as changed_at,
         audit_id,
         event_position,
+        'zendesk:' || ticket_id as ticket_id,
         row_number() over (
             partition by ticket_id order by created_at, audit_id, event_position
         ) as event_number
@@ -42,11 +42,11 @@ initial_groups as (
     -- Tickets whose history does not open with a Create event on group_id.
     select
         tickets.ticket_id,
-        case when first_events.ticket_id is not null then first_events.previous_value else tickets.group_id end
-            as group_id,
         tickets.created_at as changed_at,
         '0' as audit_id,
-        0 as event_position
+        0 as event_position,
+        case when first_events.ticket_id is not null then first_events.previous_value else tickets.group_id end
+            as group_id
     from tickets
     left join group_events as first_events
         on tickets.ticket_id = first_events.ticket_id and first_events.event_number = 1
@@ -71,11 +71,29 @@ jira_groups as (
 
 all_assignments as (
 
-    select ticket_id, group_id, changed_at, audit_id, event_position from initial_groups
+    select
+        ticket_id,
+        group_id,
+        changed_at,
+        audit_id,
+        event_position
+    from initial_groups
     union all
-    select ticket_id, group_id, changed_at, audit_id, event_position from group_events
+    select
+        ticket_id,
+        group_id,
+        changed_at,
+        audit_id,
+        event_position
+    from group_events
     union all
-    select ticket_id, group_id, changed_at, audit_id, event_position from jira_groups
+    select
+        ticket_id,
+        group_id,
+        changed_at,
+        audit_id,
+        event_position
+    from jira_groups
 
 ),
 

@@ -97,9 +97,9 @@ zendesk_solves as (
 zendesk_metrics as (
 
     select
-        'zendesk:' || ticket_id as ticket_id,
         reply_time_calendar_minutes,
-        solved_at
+        solved_at,
+        'zendesk:' || ticket_id as ticket_id
     from ticket_metrics
 
 ),
@@ -107,8 +107,8 @@ zendesk_metrics as (
 map_jira_changes as (
 
     select
-        'jira:' || jira_issues.issue_key as ticket_id,
         changelog_items.changed_at,
+        'jira:' || jira_issues.issue_key as ticket_id,
         coalesce(from_map.status, 'open') as from_status,
         coalesce(to_map.status, 'open') as to_status
     from changelog_items
@@ -142,8 +142,8 @@ jira_solves as (
 rank_jira_first_responses as (
 
     select
-        'jira:' || jira_issues.issue_key as ticket_id,
         sla_cycles.stopped_at,
+        'jira:' || jira_issues.issue_key as ticket_id,
         row_number() over (
             partition by sla_cycles.issue_id order by sla_cycles.cycle_number
         ) as cycle_rank
@@ -160,15 +160,17 @@ rank_jira_first_responses as (
 jira_resolutions as (
 
     select
-        'jira:' || issue_key as ticket_id,
-        resolved_at
+        resolved_at,
+        'jira:' || issue_key as ticket_id
     from jira_issues
 
 ),
 
 default_schedule as (
 
-    select schedule_id from schedules where is_default
+    -- At most one row, even with no schedule at all (then NULL: no business time).
+    select max(schedule_id) as schedule_id from schedules
+    where is_default
 
 ),
 
@@ -198,7 +200,7 @@ combine_times as (
             when tickets.source = 'jira' then cast(coalesce(jira_solves.reopens, 0) as integer)
         end as jira_reopens
     from tickets
-    cross join (select max(schedule_id) as schedule_id from default_schedule) as default_schedule
+    cross join default_schedule
     left join zendesk_first_fulfills
         on tickets.ticket_id = zendesk_first_fulfills.ticket_id
     left join zendesk_metrics
@@ -223,28 +225,44 @@ fill_first_solves as (
         schedule_id,
         created_at,
         first_reply_at,
-        coalesce(first_solved_at_raw, solved_at) as first_solved_at,
         solved_at,
-        jira_reopens
+        jira_reopens,
+        coalesce(first_solved_at_raw, solved_at) as first_solved_at
     from combine_times
 
 ),
 
-{#- One lookup per (ticket, timestamp): unpivoted, looked up once, pivoted back. #}
 instants as (
 
-    select ticket_id, schedule_id, 'created' as instant_name, created_at as instant_at
+    -- One lookup per (ticket, timestamp): unpivoted, looked up once, pivoted back.
+    select
+        ticket_id,
+        schedule_id,
+        'created' as instant_name,
+        created_at as instant_at
     from fill_first_solves
     union all
-    select ticket_id, schedule_id, 'first_reply' as instant_name, first_reply_at as instant_at
+    select
+        ticket_id,
+        schedule_id,
+        'first_reply' as instant_name,
+        first_reply_at as instant_at
     from fill_first_solves
     where first_reply_at is not null
     union all
-    select ticket_id, schedule_id, 'first_solved' as instant_name, first_solved_at as instant_at
+    select
+        ticket_id,
+        schedule_id,
+        'first_solved' as instant_name,
+        first_solved_at as instant_at
     from fill_first_solves
     where first_solved_at is not null
     union all
-    select ticket_id, schedule_id, 'solved' as instant_name, solved_at as instant_at
+    select
+        ticket_id,
+        schedule_id,
+        'solved' as instant_name,
+        solved_at as instant_at
     from fill_first_solves
     where solved_at is not null
 

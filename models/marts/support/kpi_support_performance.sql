@@ -71,7 +71,9 @@ months as (
             as month_start
     from bound_months
     inner join month_numbers
-        on month_numbers.number <= {{ dbt.datediff('bound_months.first_month_start', 'bound_months.last_month_start', 'month') }}
+        on
+            month_numbers.number
+            <= {{ dbt.datediff('bound_months.first_month_start', 'bound_months.last_month_start', 'month') }}
 
 ),
 
@@ -141,21 +143,21 @@ backlog_tickets as (
     -- Created before the month's end and, at its last instant, not solved or closed.
     select
         month_ends.month_start,
-        coalesce(group_periods.group_id, production_tickets.created_group_id) as group_id,
-        production_tickets.ticket_id
+        production_tickets.ticket_id,
+        coalesce(group_periods.group_id, production_tickets.created_group_id) as group_id
     from production_tickets
     inner join month_ends
         on production_tickets.created_at < month_ends.month_end_at
     inner join status_periods
         on
             production_tickets.ticket_id = status_periods.ticket_id
-            and status_periods.valid_from < month_ends.month_end_at
-            and (status_periods.valid_to is null or status_periods.valid_to >= month_ends.month_end_at)
+            and month_ends.month_end_at > status_periods.valid_from
+            and (status_periods.valid_to is null or month_ends.month_end_at <= status_periods.valid_to)
     left join group_periods
         on
             production_tickets.ticket_id = group_periods.ticket_id
-            and group_periods.valid_from < month_ends.month_end_at
-            and (group_periods.valid_to is null or group_periods.valid_to >= month_ends.month_end_at)
+            and month_ends.month_end_at > group_periods.valid_from
+            and (group_periods.valid_to is null or month_ends.month_end_at <= group_periods.valid_to)
     where status_periods.status not in ('solved', 'closed')
 
 ),
