@@ -4,8 +4,9 @@
 -- created_at + ticket_metrics `reply_time_in_minutes.calendar`; solves = status changes to
 -- `solved` in the ticket audits (the Create event counts), the last falling back to
 -- ticket_metrics `solved_at`. JSM: first reply = the stop of the first completed cycle of
--- the "Time to first response" SLA field; solves = changelog changes to a done status
--- (seed `ticket_status_map`: solved or closed), the last falling back to the issue's
+-- the "Time to first response" SLA field; solves = changelog changes to a status seed
+-- `ticket_status_map` maps to solved (Resolved, Done), else to closed (Closed, Canceled:
+-- the later Resolved -> Closed step is not a solve), the last falling back to the issue's
 -- resolutiondate; `jira_reopens` = changes from a done status back to an open one.
 -- Business seconds use the default schedule (int_business_hours_schedules.is_default):
 -- one calendar lookup per timestamp (macro business_hours_cumulative).
@@ -126,8 +127,14 @@ jira_solves as (
 
     select
         ticket_id,
-        min(case when to_status in ('solved', 'closed') then changed_at end) as first_solved_at,
-        max(case when to_status in ('solved', 'closed') then changed_at end) as last_solved_at,
+        coalesce(
+            min(case when to_status = 'solved' then changed_at end),
+            min(case when to_status = 'closed' then changed_at end)
+        ) as first_solved_at,
+        coalesce(
+            max(case when to_status = 'solved' then changed_at end),
+            max(case when to_status = 'closed' then changed_at end)
+        ) as last_solved_at,
         sum(
             case
                 when from_status in ('solved', 'closed') and to_status not in ('solved', 'closed') then 1
