@@ -16,6 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 E2E_LANDING = Path(__file__).resolve().parent / "fixtures" / "landing_e2e"
 RAW_TABLES_SQL = """
 select 'ingest_files', count(*) from raw.ingest_files
+    where split_part(file_path, '/', 1) in ('pagerduty', 'catalog')
 union all select 'ingest_rejections', count(*) from raw.ingest_rejections
 union all select 'pagerduty__incidents', count(*) from raw.pagerduty__incidents
 union all select 'pagerduty__log_entries', count(*) from raw.pagerduty__log_entries
