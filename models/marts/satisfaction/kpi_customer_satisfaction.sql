@@ -133,10 +133,19 @@ final as (
         survey_kind,
         segment,
         cast(responses as integer) as responses,
-        case when survey_kind = 'csat' then {{ pct('satisfied', 'responses') }} end as csat_pct,
-        case when survey_kind = 'nps' then {{ pct('(promoters - detractors)', 'responses') }} end as nps,
-        case when survey_kind = 'ces' then {{ pct('easy', 'responses') }} end as ces_pct,
-        case when survey_kind = 'ces' then {{ ratio_2dp('score_total', 'responses') }} end as ces_mean,
+        -- The outer casts keep the scale: PostgreSQL's CASE drops a numeric's typmod.
+        cast(
+            case when survey_kind = 'csat' then {{ pct('satisfied', 'responses') }} end as decimal(5, 2)
+        ) as csat_pct,
+        cast(
+            case when survey_kind = 'nps' then {{ pct('(promoters - detractors)', 'responses') }} end as decimal(5, 2)
+        ) as nps,
+        cast(
+            case when survey_kind = 'ces' then {{ pct('easy', 'responses') }} end as decimal(5, 2)
+        ) as ces_pct,
+        cast(
+            case when survey_kind = 'ces' then {{ ratio_2dp('score_total', 'responses') }} end as decimal(18, 2)
+        ) as ces_mean,
         -- Only Zendesk records the surveys it offered; NULL where no offer is recorded.
         {{ pct('offers_answered', 'surveys_offered') }} as response_rate_pct
     from join_segments
