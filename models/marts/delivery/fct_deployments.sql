@@ -23,9 +23,15 @@ change_reviews as (
 
 key_environments as (
 
+    -- Where a SHA replaces another: the service's environment (case-insensitive) and, for
+    -- GitLab, the project: a service built from two GitLab projects deploys two codebases
+    -- whose SHAs never replace each other. Jenkins and GitHub deployments of a service
+    -- share one codebase (a job or repository per service, e.g. across a migration).
     select
         *,
-        lower(environment) as environment_key
+        lower(environment) as environment_key,
+        case when source = 'gitlab' then 'gitlab:' || coalesce(source_service_key, '') else '' end
+            as codebase_key
     from deployments
 
 ),
@@ -36,6 +42,7 @@ successes as (
         deployment_id,
         service_id,
         environment_key,
+        codebase_key,
         sha,
         finished_at
     from key_environments
@@ -59,6 +66,7 @@ rank_live_shas as (
         on
             attempts.service_id = earlier.service_id
             and attempts.environment_key = earlier.environment_key
+            and attempts.codebase_key = earlier.codebase_key
             and attempts.deployment_id != earlier.deployment_id
             and attempts.started_at >= earlier.finished_at
 
@@ -75,6 +83,7 @@ find_earlier_successes as (
         on
             attempts.service_id = earlier.service_id
             and attempts.environment_key = earlier.environment_key
+            and attempts.codebase_key = earlier.codebase_key
             and attempts.sha = earlier.sha
             and attempts.deployment_id != earlier.deployment_id
             and attempts.started_at >= earlier.finished_at
@@ -115,6 +124,7 @@ flag_rolled_back as (
         on
             deployed.service_id = rollbacks.service_id
             and deployed.environment_key = rollbacks.environment_key
+            and deployed.codebase_key = rollbacks.codebase_key
             and deployed.deployment_id != rollbacks.deployment_id
             and deployed.is_success
             and deployed.previous_sha != deployed.sha
