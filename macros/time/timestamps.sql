@@ -36,6 +36,26 @@
     cast({{ dbt.date_trunc('month', utc_to_local(expression, "'" ~ var('reporting_timezone') ~ "'")) }} as date)
 {%- endmacro %}
 
+{#- The Monday of the reporting ISO week of a UTC timestamp (var `reporting_timezone`). -#}
+{% macro reporting_week_start(expression) -%}
+    cast({{ dbt.date_trunc('week', utc_to_local(expression, "'" ~ var('reporting_timezone') ~ "'")) }} as date)
+{%- endmacro %}
+
+{#- ISO day of the week (1 = Monday .. 7 = Sunday) of a UTC timestamp in the reporting time
+    zone: whole days since Monday 1900-01-01, modulo 7 (no engine-specific dow function). -#}
+{% macro reporting_iso_weekday(expression) -%}
+    (cast({{ dbt.datediff(
+        "cast('1900-01-01' as date)",
+        "cast(" ~ utc_to_local(expression, "'" ~ var('reporting_timezone') ~ "'") ~ " as date)",
+        'day',
+    ) }} as {{ dbt.type_int() }}) % 7 + 1)
+{%- endmacro %}
+
+{#- Hour of the day (0-23) of a UTC timestamp in the reporting time zone. -#}
+{% macro reporting_hour(expression) -%}
+    cast(extract(hour from {{ utc_to_local(expression, "'" ~ var('reporting_timezone') ~ "'") }}) as {{ dbt.type_int() }})
+{%- endmacro %}
+
 {#- Whole seconds elapsed from `start` to `finish`, truncated toward the past (10:00:00.900
     -> 10:00:01.100 is 0 s, not the 1 second boundary crossed); NULL when either is NULL. -#}
 {% macro seconds_between(start, finish) -%}
