@@ -11,6 +11,8 @@ is older than ``now - retain_days`` gets each personal field of :data:`PURGE_SPE
 - the landing files are never touched: only the warehouse copies change. The ingest
   ledger (``raw.ingest_files``) keys files by content hash, so re-running ingest on the
   same landing folder does not load a purged file again;
+- rejected records (``raw.ingest_rejections.raw_text``) past the period become their key
+  as a whole;
 - every run appends one row per raw table to ``audit.purge_log`` (also when nothing was
   due), in the same transaction as the rewrite: all or nothing.
 
@@ -39,6 +41,7 @@ AUDIT_SCHEMA = "audit"
 PURGE_LOG = f"{AUDIT_SCHEMA}.purge_log"
 RETAIN_DAYS_ENV = "KPI_RETAIN_DAYS"
 DEFAULT_RETAIN_DAYS = 365
+REJECTIONS_TABLE = "ingest_rejections"
 
 PURGE_LOG_DDL = f"""
 create table if not exists {PURGE_LOG} (
@@ -319,11 +322,31 @@ def purge(
                 [purge_id, purged_at, retain_days, cutoff, spec.raw_table, len(rows),
                  len(updates), fields, key_source],
             )  # fmt: skip
+        tables.append(_purge_rejections(con, cutoff, key))
+        con.execute(
+            f"insert into {PURGE_LOG} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [purge_id, purged_at, retain_days, cutoff, REJECTIONS_TABLE,
+             tables[-1].records_scanned, tables[-1].records_purged, tables[-1].fields_purged,
+             key_source],
+        )  # fmt: skip
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return PurgeResult(purge_id, purged_at, retain_days, cutoff, key_source, tuple(tables))
+
+
+def _purge_rejections(con: duckdb.DuckDBPyConnection, cutoff: datetime, key: bytes) -> TablePurge:
+    """A rejected record or file is kept as raw text for review: past the period the
+    whole text becomes its key (the landing file still has it, for a re-export)."""
+    rows = con.execute(
+        f"select rowid, raw_text from raw.{REJECTIONS_TABLE} where rejected_at < ?", [cutoff]
+    ).fetchall()
+    due = [(purged_value(text, key), rowid) for rowid, text in rows if text and not is_purged(text)]
+    if due:
+        con.executemany(f"update raw.{REJECTIONS_TABLE} set raw_text = ? where rowid = ?", due)
+    (scanned,) = con.execute(f"select count(*) from raw.{REJECTIONS_TABLE}").fetchone()
+    return TablePurge(REJECTIONS_TABLE, scanned, len(due), len(due))
 
 
 def main(argv: list[str] | None = None) -> int:
