@@ -20,7 +20,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 
-.PHONY: help setup setup-engines run kpis ui test test-engines lint pytest format clean
+.PHONY: help setup setup-engines run kpis ui test test-engines lint pytest format clean purge
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-engines  the same models on a throwaway PostgreSQL and on local Spark, compared with DuckDB"
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
+	@echo "make purge RETAIN_DAYS=<n>  replace personal fields of raw records older than n days by their key"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -52,6 +53,10 @@ run: setup
 
 kpis: setup
 	$(BIN)/python -m orchestration.cli kpis
+
+# Retention (orchestration/privacy/purge.py): RETAIN_DAYS defaults to $KPI_RETAIN_DAYS or 365.
+purge: setup
+	$(BIN)/python -m orchestration.privacy.purge $(if $(RETAIN_DAYS),--retain-days $(RETAIN_DAYS))
 
 ui: setup
 	@mkdir -p $(DAGSTER_HOME)

@@ -40,3 +40,12 @@ def test_dbt_tests_and_expectations_are_asset_checks(defs: dg.Definitions) -> No
 def test_pipeline_job_runs_in_one_process(defs: dg.Definitions) -> None:
     job = defs.resolve_job_def("kpi_pipeline_job")
     assert job.executor_def is dg.in_process_executor
+
+
+def test_the_retention_purge_runs_monthly(defs: dg.Definitions) -> None:
+    schedule = defs.resolve_schedule_def("monthly_personal_data_purge")
+    assert schedule.cron_schedule == "0 3 1 * *"
+    assert schedule.execution_timezone == "UTC"
+    assert schedule.job_name == "purge_personal_data_job"
+    job = defs.resolve_job_def("purge_personal_data_job")
+    assert job.executor_def is dg.in_process_executor

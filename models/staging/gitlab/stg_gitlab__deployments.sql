@@ -2,7 +2,8 @@
 -- number). The API entity has no top-level finished_at: the deploy job's
 -- `deployable.finished_at` is used, else `updated_at` once the status is success (the
 -- status only turns success when the job ends), else NULL. The project comes from the
--- job's pipeline, else from the file name (`project-<id>_*.json`).
+-- job's pipeline, else from the file name (`project-<id>_*.json`). The user's display
+-- name is personal data and stays in raw.
 with
 
 source as (
@@ -27,7 +28,6 @@ renamed as (
         {{ json_text('record_json', 'environment.name') }} as environment_name,
         {{ json_text('record_json', 'environment.external_url') }} as environment_url,
         {{ json_text('record_json', 'user.username') }} as user_username,
-        {{ json_text('record_json', 'user.name') }} as user_name,
         {{ iso_to_utc(json_text('record_json', 'created_at')) }} as created_at,
         {{ iso_to_utc(json_text('record_json', 'updated_at')) }} as updated_at,
         {{ iso_to_utc(json_text('record_json', 'deployable.started_at')) }} as started_at,
@@ -79,7 +79,6 @@ final as (
         environment_name,
         environment_url,
         user_username,
-        user_name,
         created_at,
         updated_at,
         started_at,

@@ -2,6 +2,10 @@
 -- file name, then row number (a CSV export has no update stamp). Exclusions accumulate
 -- across files; a later row for the same incident replaces the earlier one (a changed
 -- reason or approval). `approved_at` is ISO-8601 with an offset, converted to UTC.
+{#- A table, not a view: the personal_data_key SQL holds key material, and a view's text
+    is visible to every database role (macros/privacy/personal_data_key.sql). -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -16,7 +20,7 @@ renamed as (
         lower(trim({{ json_text('record_json', 'source') }})) as source,
         trim({{ json_text('record_json', 'incident_id') }}) as incident_id,
         nullif(lower(trim({{ json_text('record_json', 'reason') }})), '') as reason,
-        nullif(trim({{ json_text('record_json', 'approved_by') }}), '') as approved_by,
+        {{ personal_data_key("nullif(trim(" ~ json_text('record_json', 'approved_by') ~ "), '')") }} as approved_by_key,
         {{ iso_to_utc("nullif(trim(" ~ json_text('record_json', 'approved_at') ~ "), '')") }} as approved_at,
         _file_path,
         _record_number,
@@ -43,7 +47,7 @@ final as (
         source,
         incident_id,
         reason,
-        approved_by,
+        approved_by_key,
         approved_at,
         _file_path,
         _record_number,

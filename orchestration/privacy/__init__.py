@@ -1,0 +1,1 @@
+"""Personal data: the keyed hash staging exposes instead of it, and the retention purge."""
