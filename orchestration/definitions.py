@@ -1,6 +1,7 @@
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
+from orchestration.assets.finance import finance_service_credit_export
 from orchestration.assets.ingest import ingest_landing
 from orchestration.checks import expectation_checks
 from orchestration.jobs import kpi_pipeline_job, purge_personal_data_job
@@ -8,7 +9,7 @@ from orchestration.resources import build_resources
 from orchestration.schedules import schedules
 
 defs = dg.Definitions(
-    assets=[ingest_landing, dbt_models],
+    assets=[ingest_landing, dbt_models, finance_service_credit_export],
     asset_checks=[*expectation_checks],
     jobs=[kpi_pipeline_job, purge_personal_data_job],
     schedules=[*schedules],

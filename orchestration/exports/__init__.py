@@ -1,0 +1,1 @@
+"""Files the warehouse hands to other teams (plain Python, no Dagster)."""
