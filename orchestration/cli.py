@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ok = run_pipeline()
     print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s")
+    from orchestration.exports.finance import exports_dir
+
+    print(f"Finance exports: {exports_dir() / 'finance'}")
 
     from orchestration.report import print_headline_kpis
 

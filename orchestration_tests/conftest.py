@@ -52,7 +52,13 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def run_cli(landing: Path, warehouse: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KPI_LANDING_DIR": str(landing), "KPI_WAREHOUSE_PATH": str(warehouse)}
+    env = {
+        **os.environ,
+        "KPI_LANDING_DIR": str(landing),
+        "KPI_WAREHOUSE_PATH": str(warehouse),
+        # Finance export files go beside the warehouse, never into the project's data/.
+        "KPI_EXPORTS_DIR": str(warehouse.parent / "exports"),
+    }
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args],
         cwd=PROJECT_ROOT,

@@ -24,6 +24,15 @@ DUCKDB_ONLY = re.compile(
     r"|quantile\w*|make_timestamp\w*|unnest|date_diff|try_cast)\s*\(",
     re.IGNORECASE,
 )
+# What breaks only on Spark (dbt-spark, parquet tables): a bare `varchar` (Spark needs a
+# length; cast to dbt.type_string()), `ilike`, aggregate `filter (where ...)`, an
+# incremental config not chosen per engine (use `config(**incremental_by_key('key'))`),
+# and json_array_positions beside json_array_elements (use json_array_numbered_elements).
+SPARK_TRAPS = re.compile(
+    r"\bvarchar\b(?!\s*\()|\bilike\b|\bfilter\s*\(\s*where\b"
+    r"|materialized\s*=\s*['\"]incremental['\"]|\bjson_array_positions\s*\(",
+    re.IGNORECASE,
+)
 
 
 def _yaml_entries(key: str) -> list[tuple[str, str]]:
@@ -57,6 +66,31 @@ def test_models_and_tests_use_no_duckdb_only_sql() -> None:
                 if DUCKDB_ONLY.search(code):
                     found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}")
     assert found == [], "put engine-specific SQL in a dispatched macro (macros/engines/)"
+
+
+def test_models_tests_and_fixtures_avoid_spark_traps() -> None:
+    found = []
+    sources = [
+        path
+        for folder in ("models", "tests")
+        for path in sorted((PROJECT_ROOT / folder).rglob("*"))
+        if path.suffix == ".sql"
+    ]
+    for path in sources:
+        text = re.sub(r"\{#.*?#\}", "", path.read_text(), flags=re.DOTALL)
+        for number, line in enumerate(text.splitlines(), start=1):
+            code = line.split("--", 1)[0]
+            if SPARK_TRAPS.search(code):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}")
+    # Unit-test fixtures given as SQL run on every engine too.
+    for path in sorted((PROJECT_ROOT / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        for test in document.get("unit_tests") or []:
+            for given in test.get("given") or []:
+                rows = given.get("rows")
+                if isinstance(rows, str) and re.search(r"\bvarchar\b", rows, re.IGNORECASE):
+                    found.append(f"{path.relative_to(PROJECT_ROOT)}: {test['name']}: varchar")
+    assert found == [], "see SPARK_TRAPS: these break on Spark"
 
 
 def test_copy_text_keeps_nulls_empty_strings_and_escapes() -> None:
