@@ -38,9 +38,9 @@ Delighted responses (person, kind, score, when UTC, properties):
     290000013  P1  nps  10  02-03        sat-c1 Gold   promoter
 """
 
-import hashlib
 from decimal import Decimal
 
+from orchestration.privacy.keys import hmac_key, personal_data_key
 from orchestration_tests.conftest import PipelineRun
 
 D = Decimal
@@ -123,8 +123,10 @@ def test_person_key_is_a_hash_not_the_person(e2e_run: PipelineRun) -> None:
         "select distinct person_key from marts.fct_survey_responses "
         "where survey_response_id in ('delighted:290000001', 'delighted:290000002')"
     )
-    # P1's two answers share one key: the SHA-256 hex of 'delighted:80000001'.
-    assert keys == [(hashlib.sha256(b"delighted:80000001").hexdigest(),)]
+    # P1's two answers share one key: the keyed HMAC-SHA256 of 'delighted:80000001'
+    # (the samples-only key when KPI_PII_HMAC_KEY is unset), never the person id itself.
+    key, _ = hmac_key()
+    assert keys == [(personal_data_key("delighted:80000001", key),)]
 
 
 def test_out_of_range_scores_are_listed_by_a_warning(e2e_run: PipelineRun) -> None:

@@ -32,7 +32,7 @@ from orchestration_tests.engines.conftest import (
 )
 from orchestration_tests.engines.parity import Relation, differences
 
-pytestmark = pytest.mark.engines
+pytestmark = [pytest.mark.engines, pytest.mark.spark]
 
 RAW = "raw"
 
