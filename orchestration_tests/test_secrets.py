@@ -84,4 +84,9 @@ def test_profiles_read_every_credential_from_the_environment() -> None:
     for name, output in profiles["service_kpis"]["outputs"].items():
         for field in ("user", "password", "host", "token", "path"):
             value = str(output.get(field, "env_var("))
-            assert "env_var(" in value or value == ":memory:", f"{name}.{field} = {value}"
+            # Fixed values that name no server: DuckDB's in-memory lint target, and the
+            # placeholder host dbt-spark requires for an in-process `method: session`.
+            placeholder = value == ":memory:" or (
+                field == "host" and value == "NA" and output.get("method") == "session"
+            )
+            assert "env_var(" in value or placeholder, f"{name}.{field} = {value}"
