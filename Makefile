@@ -21,7 +21,7 @@ SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 SYNCED_SPARK := $(VENV)/.synced-spark
 
-.PHONY: help setup setup-engines setup-spark run kpis ui test test-engines test-spark lint pytest format clean purge
+.PHONY: help setup setup-engines setup-spark run kpis docs ui test test-engines test-spark lint pytest format clean purge
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -30,6 +30,7 @@ help:
 	@echo "make test-spark    the same models on local Apache Spark, compared with DuckDB (not in CI yet)"
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
+	@echo "make docs   the dbt docs site (KPI definitions, lineage) -> data/exports/docs/index.html"
 	@echo "make purge RETAIN_DAYS=<n>  replace personal fields of raw records older than n days by their key"
 
 $(TOOLS)/bin/uv:
@@ -62,6 +63,11 @@ run: setup
 
 kpis: setup
 	$(BIN)/python -m orchestration.cli kpis
+
+# `dbt docs generate --static`: one self-contained page, catalog from the warehouse when it
+# exists (orchestration/docs.py). KPI_EXPORTS_DIR moves the folder.
+docs: setup
+	$(BIN)/python -m orchestration.docs
 
 # Retention (orchestration/privacy/purge.py): RETAIN_DAYS defaults to $KPI_RETAIN_DAYS or 365.
 purge: setup
