@@ -168,10 +168,10 @@ def test_frt_by_month_and_group_equals_kpi_support_performance(
     assert {(m, g): (f, n) for m, g, f, n in mart} == got
 
 
-def test_monthly_satisfaction_sla_fcr_and_mttr_are_ratios_of_sums(
+def test_monthly_kpis_across_semantic_models_are_ratios_of_sums(
     e2e_run: PipelineRun, metricflow: MetricFlow
 ) -> None:
-    # One query across five semantic models, by month only.
+    # One query across six semantic models, by month only.
     # CSAT Jan, counted answers: Zendesk good, bad, good, good (offered/unoffered are not
     #   answers) + Delighted 4 (satisfied), 3 -> 4 / 6 = 66.666.. -> 66.67; Feb good, bad -> 50.00.
     # NPS Jan: 9, 10, 9 promoters, 8 passive, 6 detractor (that person's 9 of Jan 10 is
@@ -185,19 +185,35 @@ def test_monthly_satisfaction_sla_fcr_and_mttr_are_ratios_of_sums(
     #   one-touch -> 100.00.
     # MTTR Jan over all services: (16500 + 21600) / 5 = 7620 s = 127.00 min, where the mean
     #   of the services' MTTRs would be (68.75 + 360) / 2 = 214.38; Feb: 150.00.
-    rows = metricflow.query(
-        ["csat_pct", "nps", "ces_mean", "sla_attainment_pct", "fcr_pct", "mttr_minutes"],
-        ["metric_time__month"],
+    # Change failure rate, kpi_dora's weeks by the month of their Monday: January's weeks
+    #   have failed / attempts 1/1, 2/2 (search), 3/4, 1/1 -> 7 / 8 = 87.50, where the mean
+    #   of the weekly rates would be 93.75; February 1/1 (PLEGACY's week has no attempt)
+    #   -> 100.00. Deployments: 1 + 1 + 3 + 1 = 6 in January, 1 in February.
+    metrics = (
+        "csat_pct",
+        "nps",
+        "ces_mean",
+        "sla_attainment_pct",
+        "fcr_pct",
+        "mttr_minutes",
+        "change_failure_rate_pct",
+        "deployments",
     )
-    metrics = ("csat_pct", "nps", "ces_mean", "sla_attainment_pct", "fcr_pct", "mttr_minutes")
+    rows = metricflow.query(list(metrics), ["metric_time__month"])
     got = {
         month(row["metric_time__month"]): tuple(two_decimals(row[name]) for name in metrics)
         for row in rows
     }
     d = Decimal
     assert got == {
-        "2026-01-01": (d("66.67"), d("40.00"), d("4.50"), d("100.00"), d("50.00"), d("127.00")),
-        "2026-02-01": (d("50.00"), d("100.00"), None, None, d("100.00"), d("150.00")),
+        "2026-01-01": (
+            *(d("66.67"), d("40.00"), d("4.50"), d("100.00"), d("50.00"), d("127.00")),
+            *(d("87.50"), d("6.00")),
+        ),
+        "2026-02-01": (
+            *(d("50.00"), d("100.00"), None, None, d("100.00"), d("150.00")),
+            *(d("100.00"), d("1.00")),
+        ),
     }
     satisfaction = e2e_run.query(
         "select cast(month_start as varchar), survey_kind, csat_pct, nps, ces_mean"
@@ -212,3 +228,9 @@ def test_monthly_satisfaction_sla_fcr_and_mttr_are_ratios_of_sums(
         " from marts.kpi_sla_compliance group by month_start"
     )
     assert [(m, n, b) for m, n, b in sla] == [("2026-01-01", 2, 0)]
+    dora = e2e_run.query(
+        "select cast(date_trunc('month', week_start) as date)::varchar, sum(deployments),"
+        " sum(failed_deployment_attempts), sum(deployment_attempts)"
+        " from marts.kpi_dora group by 1 order by 1"
+    )
+    assert dora == [("2026-01-01", 6, 7, 8), ("2026-02-01", 1, 1, 1)]
