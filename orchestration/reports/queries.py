@@ -22,7 +22,8 @@ from (
 
 # --- weekly team report ------------------------------------------------------------------
 
-# Production tickets (as kpi_support_performance counts them): created-side measures by
+# Production tickets (as kpi_support_performance counts them; rounded half away from zero
+# on decimals, as the marts' `pct` macro does): created-side measures by
 # the first group in the week created, solved-side by the solving group in the week of the
 # last solve; open at the week's end = created before it and not solved by then. One row
 # per period × group and an `all` row per period (grouping sets).
@@ -94,10 +95,10 @@ per_period as (
         keys.group_id,
         coalesce(created_side.tickets_created, 0) as tickets_created,
         coalesce(solved_side.tickets_solved, 0) as tickets_solved,
-        cast(round(created_side.frt_seconds / 60.0, 2) as decimal(18, 2)) as frt_mean_minutes,
-        cast(round(100.0 * solved_side.one_touch / nullif(solved_side.one_touch_known, 0), 2) as decimal(5, 2))
+        cast(round(cast(created_side.frt_seconds / 60.0 as decimal(38, 6)), 2) as decimal(18, 2)) as frt_mean_minutes,
+        cast(round(cast(100.0 * solved_side.one_touch / nullif(solved_side.one_touch_known, 0) as decimal(38, 6)), 2) as decimal(5, 2))
             as fcr_pct,
-        cast(round(100.0 * created_side.escalated / nullif(created_side.tickets_created, 0), 2)
+        cast(round(cast(100.0 * created_side.escalated / nullif(created_side.tickets_created, 0) as decimal(38, 6)), 2)
             as decimal(5, 2)) as escalation_rate_pct,
         coalesce(open_side.backlog_end_of_week, 0) as backlog_end_of_week
     from keys
@@ -160,7 +161,7 @@ SLA_UNDER_TARGET = """
 select month_start, customer_id, sla_metric, priority, measured, breached, attainment_pct
 from marts.kpi_sla_compliance
 where month_start = $month_start and attainment_pct < $target
-order by attainment_pct, measured desc, customer_id, sla_metric, priority
+order by breached desc, attainment_pct, customer_id, sla_metric, priority
 """
 
 # --- monthly department report -----------------------------------------------------------
@@ -226,7 +227,7 @@ with per_month as (
         sla_metric,
         sum(measured) as measured,
         sum(breached) as breached,
-        cast(round(100.0 * (sum(measured) - sum(breached)) / nullif(sum(measured), 0), 2) as decimal(5, 2))
+        cast(round(cast(100.0 * (sum(measured) - sum(breached)) / nullif(sum(measured), 0) as decimal(38, 6)), 2) as decimal(5, 2))
             as attainment_pct
     from marts.kpi_sla_compliance
     where month_start in ($month_start, $previous_start)
