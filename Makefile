@@ -21,7 +21,7 @@ SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 SYNCED_SPARK := $(VENV)/.synced-spark
 
-.PHONY: help setup setup-engines setup-spark run kpis docs ui test test-engines test-spark lint pytest format clean purge
+.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -31,6 +31,7 @@ help:
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
 	@echo "make docs   the dbt docs site (KPI definitions, lineage) -> data/exports/docs/index.html"
+	@echo "make reports  the latest weekly, monthly and quarterly reports (HTML) of the current warehouse"
 	@echo "make purge RETAIN_DAYS=<n>  replace personal fields of raw records older than n days by their key"
 
 $(TOOLS)/bin/uv:
@@ -69,6 +70,15 @@ kpis: setup
 docs: setup
 	$(BIN)/python -m orchestration.docs
 
+# Into $KPI_EXPORTS_DIR/reports/<cadence>/ (default data/exports); CADENCE= and PERIOD= pick one.
+reports: setup
+	$(BIN)/python -m orchestration.reports $(if $(CADENCE),--cadence $(CADENCE)) $(if $(PERIOD),--period $(PERIOD))
+
+# The report tests render each page in a headless Chromium: Debian's `chromium` package,
+# installed with apt-get when missing (orchestration/reports/browser.py).
+setup-chromium: setup
+	$(BIN)/python -m orchestration.reports.browser install
+
 # Retention (orchestration/privacy/purge.py): RETAIN_DAYS defaults to $KPI_RETAIN_DAYS or 365.
 purge: setup
 	$(BIN)/python -m orchestration.privacy.purge $(if $(RETAIN_DAYS),--retain-days $(RETAIN_DAYS))
@@ -82,7 +92,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models tests
 
-pytest: setup
+pytest: setup setup-chromium
 	$(BIN)/pytest
 
 test: lint pytest

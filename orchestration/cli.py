@@ -1,7 +1,8 @@
 """`python -m orchestration.cli run|kpis|generate`: what `make run` calls.
 
 `run` fills an empty landing folder with generated sample exports, prepares the dbt
-manifest, executes `kpi_pipeline_job` in process and prints the headline KPIs.
+manifest, executes `kpi_pipeline_job` in process, prints the headline KPIs and ends with
+the paths of the newest cadence reports (orchestration/reports/).
 """
 
 from __future__ import annotations
@@ -95,7 +96,24 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.report import print_headline_kpis
 
     print_headline_kpis(warehouse)
+    if ok:
+        ok = print_reports(warehouse, exports_dir())
     return 0 if ok else 1
+
+
+def print_reports(warehouse: Path, exports: Path) -> bool:
+    """Build the latest weekly, monthly and quarterly reports and print their paths."""
+    from orchestration.reports import build_reports
+
+    try:
+        paths = build_reports(warehouse, exports)
+    except (ValueError, FileNotFoundError, OSError) as error:
+        print(f"Reports FAILED: {error}")
+        return False
+    print("Reports (open in a browser, offline):")
+    for path in paths:
+        print(f"  {path}")
+    return True
 
 
 if __name__ == "__main__":
