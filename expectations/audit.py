@@ -236,8 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m expectations.audit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="recompute the hash chain")
-    verify.add_argument("--warehouse", type=Path, required=True)
+    verify.add_argument("--warehouse", type=Path, default=None, help="default: $KPI_WAREHOUSE_PATH")
     args = parser.parse_args(argv)
+    if args.warehouse is None:
+        from orchestration import settings
+
+        args.warehouse = settings.warehouse_path()
 
     if not args.warehouse.is_file():
         print(f"error: warehouse file not found: {args.warehouse}", file=sys.stderr)

@@ -141,6 +141,11 @@ class ValidationReport:
     finished_at: dt.datetime | None = None
     parameters: dict[str, Any] | None = None
 
+    @property
+    def run_folder(self) -> str:
+        """The folder GX names this run's results and Data Docs pages by (its run time)."""
+        return "" if self.started_at is None else self.started_at.strftime("%Y%m%dT%H%M%S.%fZ")
+
     def suite(self, name: str) -> SuiteReport:
         for report in self.suites:
             if report.name == name:
@@ -494,7 +499,7 @@ def run_validation(
 
     # One run id for the whole call, so Data Docs group this run's suites under one name.
     run_name = f"quarter-{quarter}" if quarter else f"all-{warehouse_path.name}"
-    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+    run_id = RunIdentifier(run_name=run_name, run_time=started_at.replace(tzinfo=dt.UTC))
     reports = []
     for item in frames:
         if item.frame is None:
