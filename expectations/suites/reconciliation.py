@@ -490,7 +490,8 @@ select
     coalesce(ledger.ledger_rejected, 0) as ledger_rejected,
     coalesce(rejections.rejection_rows, 0) as rejection_rows,
     entities.staged_versions,
-    entities.raw_records - entities.staged_versions as superseded_versions,
+    entities.raw_records - entities.staged_versions - entities.raw_records_not_staged
+        as superseded_versions,
     entities.raw_records_not_staged,
     coalesce(ledger.ledger_records, 0) - entities.raw_records as records_missing_from_raw,
     coalesce(ledger.ledger_rejected, 0) - coalesce(rejections.rejection_rows, 0)
