@@ -258,3 +258,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def latest_run_summary(warehouse: Path) -> str:
+    """The latest recorded run, one line per suite and per failed expectation."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        latest = connection.execute(
+            f"select run_id, quarter from {TABLE} order by row_id desc limit 1"
+        ).fetchone()
+        if latest is None:
+            return "No validation run recorded yet."
+        rows = connection.execute(
+            f"select suite, suite_kind, expectation, severity, success, unexpected_count, "
+            f"observed_value from {TABLE} where run_id = ? order by row_id",
+            [latest[0]],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return "No validation run recorded yet."
+    finally:
+        connection.close()
+    lines = [f"Validation (audit run {latest[0]}, quarter {latest[1]}):"]
+    suites: dict[str, list[tuple]] = {}
+    for row in rows:
+        suites.setdefault(row[0], []).append(row)
+    for suite, items in suites.items():
+        failed = [item for item in items if not item[4]]
+        kind = items[0][1]
+        if not failed:
+            status = "OK"
+        elif any(item[3] == "critical" for item in failed):
+            status = "BREAK" if kind == "reconciliation" else "FAILED"
+        else:
+            status = "WARN"
+        passed = f"{len(items) - len(failed)}/{len(items)}"
+        lines.append(f"  {suite:<30} {kind:<14} {passed:>7}  {status}")
+        for item in failed:
+            detail = f"{item[5]} unexpected" if item[5] is not None else f"observed {item[6][:60]}"
+            lines.append(f"    - {item[2]} [{item[3]}]: {detail}")
+    return "\n".join(lines)

@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ok = run_pipeline()
     print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s")
+    if warehouse.is_file():
+        from expectations.audit import latest_run_summary
+
+        print(latest_run_summary(warehouse))
     from orchestration.exports.finance import exports_dir
 
     print(f"Finance exports: {exports_dir() / 'finance'}")
