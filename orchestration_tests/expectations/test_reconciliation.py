@@ -291,3 +291,47 @@ def test_a_raw_key_missing_from_staging_breaks_conservation(gx_root: Path, tmp_p
         row["records_missing_from_raw"],
         row["rejections_missing"],
     ) == ("pagerduty__incidents", 3, 1, 1, 1, 0, 0)
+
+
+# --------------------------------------------------------------------------- a mart invariant
+
+CREDIT_CAP_DDL = """
+create schema marts; create schema reference;
+create table reference.sla_tiers (tier varchar, monthly_cap_pct decimal(5, 2));
+insert into reference.sla_tiers values ('Gold', 50), ('Gold', 50), ('Silver', 35);
+create table marts.fct_service_credits (
+    contract_id varchar, tier varchar, month_start date, uptime_pct decimal(7, 4),
+    downtime_minutes decimal(12, 2), maintenance_minutes decimal(12, 2),
+    excluded_downtime_minutes decimal(12, 2), breached_support_slas integer,
+    uptime_credit_pct decimal(5, 2), support_credit_pct decimal(5, 2),
+    credit_pct decimal(5, 2), monthly_fee decimal(18, 2), credit_amount decimal(18, 2)
+);
+insert into marts.fct_service_credits values
+    -- Gold at its cap: 50 % of 1000.00 = 500.00.
+    ('G1', 'Gold', '2026-04-01', 94.0, 2592, 0, 0, 0, 50, 0, 50, 1000.00, 500.00),
+    -- Silver above its 35 % cap (25 + 15 support credits = 40, not capped): broken.
+    ('S1', 'Silver', '2026-04-01', 98.9, 475, 0, 0, 15, 25, 15, 40, 1000.00, 400.00),
+    -- A credit above the monthly fee: broken.
+    ('S2', 'Silver', '2026-05-01', 99.8, 86, 0, 0, 0, 10, 0, 10, 500.00, 600.00);
+"""
+
+
+def test_credit_above_the_tier_cap_or_the_fee_fails_the_mart_suite(
+    gx_root: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "credits_cap.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(CREDIT_CAP_DDL)
+    suite = validate.run_validation(
+        path, gx_root=gx_root, suites=["fct_service_credits"], quarter="2026Q2"
+    ).suite("fct_service_credits")
+    assert suite.rows == 3 and suite.has_critical_failure
+    failed = {
+        outcome.columns: [row["contract_id"] for row in outcome.unexpected_rows]
+        for outcome in suite.outcomes
+        if not outcome.success
+    }
+    assert failed == {
+        ("monthly_cap_pct", "credit_pct"): ["S1"],
+        ("monthly_fee", "credit_amount"): ["S2"],
+    }
