@@ -4,14 +4,14 @@ from orchestration.assets.dbt import dbt_models
 from orchestration.assets.finance import finance_service_credit_export
 from orchestration.assets.ingest import ingest_landing
 from orchestration.checks import expectation_checks
-from orchestration.jobs import kpi_pipeline_job, purge_personal_data_job, validation_quarterly_job
+from orchestration.jobs import kpi_pipeline_job, purge_personal_data_job
 from orchestration.resources import build_resources
 from orchestration.schedules import schedules
 
 defs = dg.Definitions(
     assets=[ingest_landing, dbt_models, finance_service_credit_export],
     asset_checks=[*expectation_checks],
-    jobs=[kpi_pipeline_job, purge_personal_data_job, validation_quarterly_job],
+    jobs=[kpi_pipeline_job, purge_personal_data_job],
     schedules=[*schedules],
     resources=build_resources(),
     executor=dg.in_process_executor,

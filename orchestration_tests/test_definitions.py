@@ -67,7 +67,7 @@ def test_validation_runs_quarterly_on_the_first_day_of_the_next_quarter(
 ) -> None:
     import datetime as dt
 
-    from orchestration.jobs import previous_quarter_partition, quarter_label
+    from orchestration.validation import previous_quarter_partition, quarter_label
 
     job = defs.resolve_job_def("validation_quarterly_job")
     assert job.executor_def is dg.in_process_executor

@@ -190,7 +190,8 @@ insert into staging.stg_finance__billing_adjustments values
     ('A2', 'C1', '2026-04-01', 40.00, 'USD', 'sla_credit'),
     ('A3', 'C2', '2026-04-01', 252.50, 'EUR', 'sla_credit'),
     ('A4', 'C4', '2026-05-01', 50.00, 'USD', 'goodwill'),
-    ('A5', 'C5', '2026-06-01', 30.00, 'USD', 'sla_credit');  -- booked, nothing owed
+    ('A5', 'C5', '2026-06-01', 30.00, 'USD', 'sla_credit'),  -- booked, nothing owed
+    ('A6', 'C6', '2026-06-01', 35.00, 'USD', 'sla_credit');  -- open month: not yet compared
 """
 
 
