@@ -258,7 +258,7 @@ alerting as (
         cast(date_trunc('quarter', triggered_at) as date) as quarter_start,
         count(*) as alerting_major_incidents
     from marts.fct_incidents
-    where source in ('pagerduty', 'opsgenie') and is_major and is_production
+    where source in ('pagerduty', 'opsgenie') and is_major
     group by 1, 2
 ),
 
@@ -316,10 +316,11 @@ def build_major_incidents() -> gx.ExpectationSuite:
                 max_value=TOLERANCE_PARAMETER,
                 severity="critical",
                 meta=_why(
-                    "Major incidents (SEV1/SEV2 or PagerDuty `major`) of production "
-                    "services raised in PagerDuty/Opsgenie vs ServiceNow incidents of "
-                    "priority 1-2 opened for the service in the quarter: |difference| / "
-                    "the larger, in %, within reconciliation_tolerance_pct."
+                    "Major incidents (SEV1/SEV2 or PagerDuty `major`) raised in "
+                    "PagerDuty/Opsgenie vs ServiceNow incidents of priority 1-2 opened for "
+                    "the service in the quarter (every service, production or not, on both "
+                    "sides): |difference| / the larger, in %, within "
+                    "reconciliation_tolerance_pct."
                 ),
             ),
         ],
