@@ -21,7 +21,7 @@ SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 SYNCED_SPARK := $(VENV)/.synced-spark
 
-.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge
+.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -33,6 +33,8 @@ help:
 	@echo "make docs   the dbt docs site (KPI definitions, lineage) -> data/exports/docs/index.html"
 	@echo "make reports  the latest weekly, monthly and quarterly reports (HTML) of the current warehouse"
 	@echo "make purge RETAIN_DAYS=<n>  replace personal fields of raw records older than n days by their key"
+	@echo "make audit-verify  recompute the hash chain of audit.validation_runs, name any changed row"
+	@echo "make evidence QUARTER=2026Q2  validate the quarter and write data/exports/audit/evidence_<Q>.zip"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -82,6 +84,14 @@ setup-chromium: setup
 # Retention (orchestration/privacy/purge.py): RETAIN_DAYS defaults to $KPI_RETAIN_DAYS or 365.
 purge: setup
 	$(BIN)/python -m orchestration.privacy.purge $(if $(RETAIN_DAYS),--retain-days $(RETAIN_DAYS))
+
+# The warehouse is $KPI_WAREHOUSE_PATH (default data/warehouse.duckdb), as for `make run`.
+audit-verify: setup
+	$(BIN)/python -m expectations.audit verify
+
+evidence: setup
+	@test -n "$(QUARTER)" || { echo "usage: make evidence QUARTER=2026Q2"; exit 2; }
+	$(BIN)/python -m orchestration.exports.evidence --quarter $(QUARTER)
 
 ui: setup
 	@mkdir -p $(DAGSTER_HOME)

@@ -25,6 +25,7 @@ import contextlib
 import copy
 import datetime as dt
 import json
+import re
 import sys
 import uuid
 from collections.abc import Sequence
@@ -56,6 +57,24 @@ class SuiteOutOfDateError(RuntimeError):
     """The committed GX project does not match the Python suite definitions."""
 
 
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """``2026Q2`` -> (2026-04-01, 2026-07-01): first day, and first day of the next."""
+    match = _QUARTER.match(quarter or "")
+    if not match:
+        raise ValueError(f"quarter {quarter!r} is not of the form YYYYQn, e.g. 2026Q2")
+    year, number = int(match.group(1)), int(match.group(2))
+    start = dt.date(year, 3 * number - 2, 1)
+    end = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
+    return start, end
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
 @dataclass(frozen=True)
 class FailedExpectation:
     expectation_type: str
@@ -68,6 +87,20 @@ class FailedExpectation:
 
 
 @dataclass(frozen=True)
+class ExpectationOutcome:
+    """One expectation's result, as stored in ``audit.validation_runs``."""
+
+    expectation_type: str
+    columns: tuple[str, ...]
+    success: bool
+    severity: str  # GX severity: critical | warning | info
+    observed_value: Any = None
+    unexpected_count: int | None = None
+    unexpected_rows: tuple[dict[str, Any], ...] = ()  # the validated rows that failed (sample)
+    result: dict[str, Any] | None = None  # GX's result JSON for this expectation
+
+
+@dataclass(frozen=True)
 class SuiteReport:
     name: str
     success: bool
@@ -76,6 +109,15 @@ class SuiteReport:
     successful: int = 0
     failed: tuple[FailedExpectation, ...] = ()
     error: str | None = None  # why the suite could not be validated at all (e.g. no table)
+    kind: str = "mart"
+    outcomes: tuple[ExpectationOutcome, ...] = ()
+
+    @property
+    def has_critical_failure(self) -> bool:
+        """A broken definition or a reconciliation break (not only warnings)."""
+        return self.error is not None or any(
+            not item.success and item.severity == "critical" for item in self.outcomes
+        )
 
     def failure(self, expectation_type: str, column: str | None = None) -> FailedExpectation:
         """The failed expectation of that type (and column), or KeyError."""
@@ -93,6 +135,16 @@ class ValidationReport:
     suites: tuple[SuiteReport, ...]
     data_docs: Path | None = None  # index.html of the local Data Docs site
     warehouse: Path | None = None
+    quarter: str | None = None  # e.g. 2026Q2; None: every row
+    run_name: str = ""
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    parameters: dict[str, Any] | None = None
+
+    @property
+    def run_folder(self) -> str:
+        """The folder GX names this run's results and Data Docs pages by (its run time)."""
+        return "" if self.started_at is None else self.started_at.strftime("%Y%m%dT%H%M%S.%fZ")
 
     def suite(self, name: str) -> SuiteReport:
         for report in self.suites:
@@ -266,7 +318,21 @@ def _check_project(context: FileDataContext, specs: list[SuiteSpec], gx_root: Pa
 # --------------------------------------------------------------------------- validation
 
 
-def _read_frames(warehouse_path: Path, specs: list[SuiteSpec]) -> list[_Frame]:
+def suite_query(spec: SuiteSpec, quarter: str | None) -> tuple[str, list[Any]]:
+    """The suite's query, cut to the quarter's rows when a quarter is given."""
+    if quarter is None or spec.period is None:
+        return spec.query, []
+    start, end = quarter_bounds(quarter)
+    return (
+        f"select * from ({spec.query}) as suite_rows "
+        f"where {spec.period} >= ? and {spec.period} < ?",
+        [start, end],
+    )
+
+
+def _read_frames(
+    warehouse_path: Path, specs: list[SuiteSpec], quarter: str | None = None
+) -> list[_Frame]:
     """Run each suite's query read-only; the connection is closed when this returns."""
     if not warehouse_path.is_file():
         raise FileNotFoundError(f"warehouse file not found: {warehouse_path}")
@@ -278,7 +344,8 @@ def _read_frames(warehouse_path: Path, specs: list[SuiteSpec]) -> list[_Frame]:
     try:
         for spec in specs:
             try:
-                frame = connection.execute(spec.query).df()
+                sql, parameters = suite_query(spec, quarter)
+                frame = connection.execute(sql, parameters).df()
             except duckdb.Error as exc:  # missing table, bad query: this suite cannot run
                 message = str(exc).splitlines()[0]
                 frames.append(
@@ -331,15 +398,41 @@ def _exception_message(info: dict[str, Any] | None) -> str | None:
     return None
 
 
-def _suite_report(name: str, rows: int, result: Any, order: dict[str, int]) -> SuiteReport:
+def _unexpected_rows(frame: pd.DataFrame, details: dict[str, Any]) -> tuple[dict, ...]:
+    """The validated rows behind a failed column expectation (GX gives their index)."""
+    rows = []
+    for index in (details.get("partial_unexpected_index_list") or ())[:UNEXPECTED_SAMPLE]:
+        if isinstance(index, int) and 0 <= index < len(frame):
+            rows.append({key: _plain(value) for key, value in frame.iloc[index].items()})
+    return tuple(rows)
+
+
+def _suite_report(
+    spec: SuiteSpec, frame: pd.DataFrame, result: Any, order: dict[str, int]
+) -> SuiteReport:
+    name, rows = spec.name, len(frame)
     failed = []
+    outcomes = []
     for item in sorted(
         result.results, key=lambda r: order.get(r.expectation_config.id, len(order))
     ):
-        if item.success:
-            continue
         config = item.expectation_config
         details = item.result or {}
+        severity = getattr(config, "severity", None)
+        outcomes.append(
+            ExpectationOutcome(
+                expectation_type=config.type,
+                columns=_columns(dict(config.kwargs)),
+                success=bool(item.success),
+                severity=str(getattr(severity, "value", severity) or "critical"),
+                observed_value=_plain(details.get("observed_value")),
+                unexpected_count=details.get("unexpected_count"),
+                unexpected_rows=() if item.success else _unexpected_rows(frame, details),
+                result=json.loads(json.dumps(item.to_json_dict(), default=str)),
+            )
+        )
+        if item.success:
+            continue
         exception = _exception_message(item.exception_info)
         failed.append(
             FailedExpectation(
@@ -362,6 +455,8 @@ def _suite_report(name: str, rows: int, result: Any, order: dict[str, int]) -> S
         evaluated=int(statistics["evaluated_expectations"]),
         successful=int(statistics["successful_expectations"]),
         failed=tuple(failed),
+        kind=spec.kind,
+        outcomes=tuple(outcomes),
     )
 
 
@@ -369,6 +464,8 @@ def run_validation(
     warehouse_path: Path,
     gx_root: Path | None = None,
     suites: list[str] | None = None,
+    quarter: str | None = None,
+    tolerance_pct: float | None = None,
 ) -> ValidationReport:
     """Validate the warehouse against the registered suites (all, or those named).
 
@@ -376,13 +473,24 @@ def run_validation(
     suite, storing results and updating Data Docs under ``<gx_root>/uncommitted/``. A
     ``gx_root`` without a project (e.g. a temporary folder) is built first; an existing one
     must match the Python suites (``SuiteOutOfDateError`` otherwise).
+
+    ``quarter`` (``2026Q2``) validates that quarter's rows of each suite (its ``period``);
+    ``tolerance_pct`` is the reconciliation tolerance (default: ``tolerance_pct()``).
     """
     from great_expectations.core.run_identifier import RunIdentifier
 
+    from expectations.suites.reconciliation import TOLERANCE
+    from expectations.suites.reconciliation import tolerance_pct as default_tolerance
+
+    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     warehouse_path = Path(warehouse_path)
     gx_root = Path(gx_root or GX_ROOT)
     specs = _select(suites)
-    frames = _read_frames(warehouse_path, specs)  # before GX: no connection outlives this
+    if quarter is not None:
+        quarter_bounds(quarter)  # a bad label fails before anything runs
+    parameters = {TOLERANCE: default_tolerance() if tolerance_pct is None else tolerance_pct}
+    # before GX: no connection outlives this
+    frames = _read_frames(warehouse_path, specs, quarter)
 
     if not (gx_root / "great_expectations.yml").is_file():
         build_suites(gx_root)
@@ -390,20 +498,31 @@ def run_validation(
     _check_project(context, specs, gx_root)
 
     # One run id for the whole call, so Data Docs group this run's suites under one name.
-    run_id = RunIdentifier(run_name=warehouse_path.name, run_time=dt.datetime.now(dt.UTC))
+    run_name = f"quarter-{quarter}" if quarter else f"all-{warehouse_path.name}"
+    run_id = RunIdentifier(run_name=run_name, run_time=started_at.replace(tzinfo=dt.UTC))
     reports = []
     for item in frames:
         if item.frame is None:
             reports.append(
-                SuiteReport(name=item.spec.name, success=False, rows=None, error=item.error)
+                SuiteReport(
+                    name=item.spec.name,
+                    success=False,
+                    rows=None,
+                    error=item.error,
+                    kind=item.spec.kind,
+                )
             )
             continue
         suite = context.suites.get(item.spec.name)
         order = {expectation.id: i for i, expectation in enumerate(suite.expectations)}
         checkpoint = context.checkpoints.get(item.spec.name)
-        result = checkpoint.run(batch_parameters={"dataframe": item.frame}, run_id=run_id)
+        result = checkpoint.run(
+            batch_parameters={"dataframe": item.frame},
+            expectation_parameters=parameters,
+            run_id=run_id,
+        )
         (suite_result,) = result.run_results.values()
-        reports.append(_suite_report(item.spec.name, len(item.frame), suite_result, order))
+        reports.append(_suite_report(item.spec, item.frame, suite_result, order))
 
     index = gx_root / "uncommitted" / "data_docs" / DATA_DOCS_SITE / "index.html"
     return ValidationReport(
@@ -411,6 +530,11 @@ def run_validation(
         suites=tuple(reports),
         data_docs=index if index.is_file() else None,
         warehouse=warehouse_path,
+        quarter=quarter,
+        run_name=run_name,
+        started_at=started_at,
+        finished_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        parameters=parameters,
     )
 
 
@@ -437,12 +561,21 @@ def _short(value: Any, width: int = 60) -> str:
 
 def format_report(report: ValidationReport) -> str:
     """A compact table: one line per suite, one indented line per failed expectation."""
-    lines = [f"{'suite':<24} {'rows':>8}  {'result':<7} {'passed':>8}"]
+    scope = f"quarter {report.quarter}" if report.quarter else "all rows"
+    lines = [
+        f"Validation of {scope}",
+        f"{'suite':<30} {'rows':>8}  {'result':<7} {'passed':>8}",
+    ]
     for suite in report.suites:
-        status = "OK" if suite.success else ("ERROR" if suite.error else "FAILED")
+        if suite.success:
+            status = "OK"
+        elif suite.error:
+            status = "ERROR"
+        else:
+            status = "FAILED" if suite.has_critical_failure else "WARN"
         rows = "-" if suite.rows is None else str(suite.rows)
         passed = f"{suite.successful}/{suite.evaluated}" if suite.error is None else "-"
-        lines.append(f"{suite.name:<24} {rows:>8}  {status:<7} {passed:>8}")
+        lines.append(f"{suite.name:<30} {rows:>8}  {status:<7} {passed:>8}")
         if suite.error:
             lines.append(f"  ! {suite.error}")
         for failure in suite.failed:
@@ -470,6 +603,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = commands.add_parser("run", help="validate a warehouse file")
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file")
     run.add_argument("--suite", action="append", dest="suites", help="repeatable; default all")
+    run.add_argument("--quarter", help="validate that quarter's rows, e.g. 2026Q2")
+    run.add_argument(
+        "--record", action="store_true", help="append the results to audit.validation_runs"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build-suites":
@@ -480,7 +617,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(build_data_docs(args.gx_root))
         return 0
     try:
-        report = run_validation(args.warehouse, gx_root=args.gx_root, suites=args.suites)
+        report = run_validation(
+            args.warehouse, gx_root=args.gx_root, suites=args.suites, quarter=args.quarter
+        )
+        if args.record:
+            from expectations.audit import record_run
+
+            run_id = record_run(args.warehouse, report)
+            print(f"Recorded in audit.validation_runs as run {run_id}")
     except (FileNotFoundError, SuiteOutOfDateError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.jobs import purge_personal_data_job
 from orchestration.privacy.purge import default_retain_days
+from orchestration.validation import quarterly_validation_schedule
 
 monthly_purge_schedule = dg.ScheduleDefinition(
     name="monthly_personal_data_purge",
@@ -16,4 +17,4 @@ monthly_purge_schedule = dg.ScheduleDefinition(
     description="Monthly retention purge of personal fields in raw (audit.purge_log).",
 )
 
-schedules = [monthly_purge_schedule]
+schedules = [monthly_purge_schedule, quarterly_validation_schedule]

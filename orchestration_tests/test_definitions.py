@@ -49,3 +49,40 @@ def test_the_retention_purge_runs_monthly(defs: dg.Definitions) -> None:
     assert schedule.job_name == "purge_personal_data_job"
     job = defs.resolve_job_def("purge_personal_data_job")
     assert job.executor_def is dg.in_process_executor
+
+
+def test_every_suite_is_an_asset_check(defs: dg.Definitions) -> None:
+    from expectations.suites import SUITES
+
+    graph = defs.resolve_asset_graph()
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    assert ("marts/fct_deployments", "gx_recon_deployments_vs_changes") in checks
+    assert ("marts/fct_service_credits", "gx_recon_credits_vs_billing") in checks
+    assert ("raw/pagerduty__incidents", "gx_recon_raw_to_staging") in checks
+    assert {name for _, name in checks} >= {f"gx_{name}" for name in SUITES}
+
+
+def test_validation_runs_quarterly_on_the_first_day_of_the_next_quarter(
+    defs: dg.Definitions,
+) -> None:
+    import datetime as dt
+
+    from orchestration.validation import previous_quarter_partition, quarter_label
+
+    job = defs.resolve_job_def("validation_quarterly_job")
+    assert job.executor_def is dg.in_process_executor
+    keys = job.partitions_def.get_partition_keys(current_time=dt.datetime(2025, 1, 2))
+    # Quarters from 2024Q1 up to the last complete one before 2025-01-02.
+    assert keys == ["2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01"]
+    assert [quarter_label(key) for key in keys] == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+
+    schedule = defs.resolve_schedule_def("quarterly_validation")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 4 1 1,4,7,10 *", "UTC")
+    assert schedule.job_name == "validation_quarterly_job"
+    assert previous_quarter_partition(dt.date(2026, 7, 1)) == "2026-04-01"  # 2026Q2
+    assert previous_quarter_partition(dt.date(2026, 1, 1)) == "2025-10-01"  # 2025Q4
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 10, 1, 4, 0, tzinfo=dt.UTC)
+    )
+    request = schedule(context)  # the decorated function, invoked directly
+    assert request.partition_key == "2026-07-01"  # 2026Q3, the quarter just ended

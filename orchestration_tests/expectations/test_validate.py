@@ -149,7 +149,7 @@ def clean_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clean_report(
     gx_root: Path, clean_warehouse: Path, project_before_runs: dict[str, str]
 ) -> validate.ValidationReport:
-    return validate.run_validation(clean_warehouse, gx_root=gx_root)
+    return validate.run_validation(clean_warehouse, gx_root=gx_root, suites=["fct_incidents"])
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +237,9 @@ def test_missing_table_is_reported_not_raised(gx_root: Path, tmp_path: Path) -> 
 
 
 def test_empty_table_fails_on_row_count_only(gx_root: Path, tmp_path: Path) -> None:
-    report = validate.run_validation(_warehouse(tmp_path / "empty.duckdb", []), gx_root=gx_root)
+    report = validate.run_validation(
+        _warehouse(tmp_path / "empty.duckdb", []), gx_root=gx_root, suites=["fct_incidents"]
+    )
     suite = report.suite("fct_incidents")
     assert (suite.success, suite.rows, suite.error) == (False, 0, None)
     (failure,) = suite.failed
