@@ -131,6 +131,7 @@ S7 = "kpi-definitions.md, section 7 (release and deployment)"
 S1 = "kpi-definitions.md, section 1 (incident response)"
 S2 = "kpi-definitions.md, section 2 (support performance)"
 S3 = "kpi-definitions.md, section 3 (customer satisfaction)"
+S3B = "kpi-definitions.md, section 3b (retention)"
 
 
 def _fct_deployments() -> list[Any]:
@@ -257,6 +258,27 @@ def _kpi_dora() -> list[Any]:
     ]
 
 
+def _kpi_customer_retention() -> list[Any]:
+    return [
+        _rows(S3B, "retention months"),
+        _at_most(
+            S3B,
+            "customers_retained",
+            "customers_start",
+            "Retained customers are a subset of the customers in force on the first day.",
+        ),
+        *_pct(S3B, "customer_retention_rate_pct"),
+        # NRR can exceed 100 (upgrades), never fall below 0.
+        *_non_negative(
+            S3B,
+            "customers_start",
+            "mrr_start",
+            "mrr_end_from_start_customers",
+            "net_revenue_retention_pct",
+        ),
+    ]
+
+
 MART_SUITES: tuple[MartSuite, ...] = (
     MartSuite(
         "fct_deployments",
@@ -332,5 +354,14 @@ MART_SUITES: tuple[MartSuite, ...] = (
         "ISO week x service",
         S7,
         _kpi_dora,
+    ),
+    MartSuite(
+        "kpi_customer_retention",
+        "marts.kpi_customer_retention",
+        "select * from marts.kpi_customer_retention",
+        "month_start",
+        "month x tier x currency",
+        S3B,
+        _kpi_customer_retention,
     ),
 )

@@ -336,3 +336,45 @@ def test_credit_above_the_tier_cap_or_the_fee_fails_the_mart_suite(
         ("monthly_cap_pct", "credit_pct"): ["S1"],
         ("monthly_fee", "credit_amount"): ["S2"],
     }
+
+
+RETENTION_DDL = """
+create schema marts;
+create table marts.kpi_customer_retention (
+    month_start date, tier varchar, currency varchar, customers_start integer,
+    customers_retained integer, customer_retention_rate_pct decimal(5, 2),
+    mrr_start decimal(18, 2), mrr_end_from_start_customers decimal(18, 2),
+    net_revenue_retention_pct decimal(18, 2)
+);
+insert into marts.kpi_customer_retention values
+    -- 3 of 4 retained = 75.00 %; 8500.00 -> 6800.00 = 80.00 % NRR: sound.
+    ('2026-04-01', 'all', 'USD', 4, 3, 75.00, 8500.00, 6800.00, 80.00),
+    -- Upgrades: NRR 4500.00 -> 5500.00 = 122.22 % may exceed 100: sound.
+    ('2026-04-01', 'Silver', 'USD', 3, 3, 100.00, 4500.00, 5500.00, 122.22),
+    -- 3 retained of 2 at the start (150 %): broken twice.
+    ('2026-05-01', 'Gold', 'USD', 2, 3, 150.00, 3000.00, 3000.00, 100.00);
+"""
+
+
+def test_more_retained_than_started_fails_the_retention_suite(
+    gx_root: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "retention.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(RETENTION_DDL)
+    suite = validate.run_validation(
+        path, gx_root=gx_root, suites=["kpi_customer_retention"], quarter="2026Q2"
+    ).suite("kpi_customer_retention")
+    assert suite.rows == 3 and suite.has_critical_failure
+    failed = {
+        outcome.columns: [
+            (str(row["month_start"])[:10], row["tier"]) for row in outcome.unexpected_rows
+        ]
+        for outcome in suite.outcomes
+        if not outcome.success
+    }
+    # Only the May Gold row: retained 3 > start 2, and 150.00 outside 0..100.
+    assert failed == {
+        ("customers_start", "customers_retained"): [("2026-05-01", "Gold")],
+        ("customer_retention_rate_pct",): [("2026-05-01", "Gold")],
+    }
