@@ -1,7 +1,7 @@
 # The commands of the README: `make run`, `make test` and `make test-engines`. Each sets up
 # what it needs: uv (installed into .tools/ when it is not on PATH) and the locked
-# environment (.venv/): the default groups, plus the `postgres` group for test-engines
-# (and the `spark` group for test-spark, which is not in CI yet: see the README).
+# environment (.venv/): the default groups, plus the `postgres` and `spark` groups for
+# test-engines (and test-spark, its Spark part alone).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -19,15 +19,14 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # (`make test` after `make test-engines` runs on the default install again).
 SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
-SYNCED_SPARK := $(VENV)/.synced-spark
 
 .PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
 	@echo "make test   lint (ruff, sqlfluff) and the full test suite"
-	@echo "make test-engines  the same models on a throwaway PostgreSQL, compared with DuckDB"
-	@echo "make test-spark    the same models on local Apache Spark, compared with DuckDB (not in CI yet)"
+	@echo "make test-engines  the same models on a throwaway PostgreSQL and on local Apache Spark, compared with DuckDB"
+	@echo "make test-spark    only the Apache Spark part of test-engines"
 	@echo "make ui     the Dagster UI on the same definitions"
 	@echo "make kpis   print the headline KPIs of the current warehouse"
 	@echo "make docs   the dbt docs site (KPI definitions, lineage) -> data/exports/docs/index.html"
@@ -42,24 +41,19 @@ $(TOOLS)/bin/uv:
 
 $(SYNCED): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen
-	@rm -f $(SYNCED_ENGINES) $(SYNCED_SPARK)
+	@rm -f $(SYNCED_ENGINES)
 	@touch $@
 
 $(SYNCED_ENGINES): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --group postgres
-	@rm -f $(SYNCED) $(SYNCED_SPARK)
-	@touch $@
-
-$(SYNCED_SPARK): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --group spark
-	@rm -f $(SYNCED) $(SYNCED_ENGINES)
+	$(UV) sync --frozen --group postgres --group spark
+	@rm -f $(SYNCED)
 	@touch $@
 
 setup: $(SYNCED)
 
 setup-engines: $(SYNCED_ENGINES)
 
-setup-spark: $(SYNCED_SPARK)
+setup-spark: setup-engines
 
 run: setup
 	$(BIN)/python -m orchestration.cli run
@@ -109,14 +103,15 @@ test: lint pytest
 
 # PostgreSQL from Debian's `postgresql` package when missing; the test starts a throwaway
 # cluster on a free loopback port and stops it (orchestration/engines/postgres.py).
-test-engines: setup-engines
-	$(BIN)/python -m orchestration.engines.postgres install
-	$(BIN)/pytest -m "engines and not spark"
-
 # Spark: pyspark (the `spark` group) in local mode in dbt's own process, needs Java 17;
 # each fixture gets its own warehouse and Derby metastore in a temporary folder
 # (orchestration/engines/spark.py).
-test-spark: setup-spark
+test-engines: setup-engines
+	$(BIN)/python -m orchestration.engines.postgres install
+	$(BIN)/python -m orchestration.engines.spark check
+	$(BIN)/pytest -m engines
+
+test-spark: setup-engines
 	$(BIN)/python -m orchestration.engines.spark check
 	$(BIN)/pytest -m spark
 

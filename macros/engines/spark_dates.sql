@@ -4,7 +4,9 @@
     whole seconds plus the `SSS` of the second timestamp; here both work on microseconds
     since the epoch. Differences count unit boundaries crossed, like DuckDB and
     dbt-postgres (10:00:00.900 -> 10:00:01.100 is 1 second, 200 milliseconds). Day and
-    longer parts keep dbt-spark's macros. -#}
+    longer parts keep dbt-spark's macros. The offset is multiplied as a bigint: an int
+    number of minutes (480) times an int 60000000 overflows Spark's 32-bit int and, with
+    ANSI mode off (dbt-spark's session), silently wraps. -#}
 {% macro spark_micros_per(datepart) -%}
     {%- set micros = {
         'hour': 3600000000,
@@ -21,7 +23,7 @@
     {%- if micros is none -%}
         {{ dbt.spark__dateadd(datepart, interval, from_date_or_timestamp) }}
     {%- else -%}
-        timestamp_micros(unix_micros(cast({{ from_date_or_timestamp }} as timestamp)) + cast(({{ interval }}) * {{ micros }} as bigint))
+        timestamp_micros(unix_micros(cast({{ from_date_or_timestamp }} as timestamp)) + cast(({{ interval }}) * cast({{ micros }} as bigint) as bigint))
     {%- endif -%}
 {%- endmacro %}
 

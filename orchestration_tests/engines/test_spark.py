@@ -1,6 +1,8 @@
 """The same dbt project on Apache Spark (local mode) gives the same answers as DuckDB.
 
-For each landing fixture built on DuckDB (conftest's `duckdb_build`): the raw rows DuckDB
+For each hand-built landing fixture built on DuckDB (conftest's `duckdb_build`; the
+generated sample is compared on PostgreSQL only, to keep `make test-engines` short: a
+Spark build costs minutes of JVM per fixture, whatever its size): the raw rows DuckDB
 ingested are copied into a fresh Spark warehouse and metastore (`orchestration.engines.spark
 load`, its own folder per fixture: embedded Derby admits one process per metastore),
 `dbt build --target spark` runs every seed, model, unit test and data test there (dbt-spark
@@ -8,7 +10,8 @@ load`, its own folder per fixture: embedded Derby admits one process per metasto
 (seeds, staging views, intermediate and mart tables) is compared row for row with the
 DuckDB build of the same rows. Marts also keep their decimal scale (`10.00`, never
 `10.0`); timestamps compare as UTC. Each step is its own process (its own JVM): the
-test process never starts Spark. Run by `make test-engines` (`pytest -m engines`).
+test process never starts Spark. Run by `make test-engines` (`pytest -m engines`) and, on
+its own, by `make test-spark` (`pytest -m spark`).
 """
 
 from __future__ import annotations
@@ -26,13 +29,22 @@ import pytest
 from orchestration_tests.conftest import PROJECT_ROOT
 from orchestration_tests.engines.conftest import (
     BUILT_SCHEMAS,
+    GENERATED,
+    LANDINGS,
     DbtBuild,
     duckdb_relations,
     run_dbt_build,
 )
 from orchestration_tests.engines.parity import Relation, differences
 
-pytestmark = [pytest.mark.engines, pytest.mark.spark]
+# The hand-built landing folders (`orchestration_tests/fixtures/landing_*`).
+SPARK_LANDINGS = [name for name in LANDINGS if name != GENERATED]
+
+pytestmark = [
+    pytest.mark.engines,
+    pytest.mark.spark,
+    pytest.mark.parametrize("duckdb_build", SPARK_LANDINGS, indirect=True),
+]
 
 RAW = "raw"
 

@@ -5,9 +5,11 @@ The copy through Spark itself is checked by test_spark.py (`make test-engines`).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pytest
 
 from orchestration.engines.spark import (
@@ -19,6 +21,7 @@ from orchestration.engines.spark import (
     spark_dir,
     spark_type,
 )
+from orchestration_tests.conftest import PROJECT_ROOT
 
 
 @pytest.mark.parametrize(
@@ -129,3 +132,27 @@ def test_export_parquet_keeps_every_raw_row_exactly(tmp_path: Path) -> None:
         ]
     finally:
         check.close()
+
+
+def _spark_seed_literal(value: object) -> str:
+    """macros/engines/spark_types.sql's spark_seed_literal, rendered by plain Jinja."""
+    source = (PROJECT_ROOT / "macros" / "engines" / "spark_types.sql").read_text()
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
+    return str(environment.from_string(source).module.spark_seed_literal(value))
+
+
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        # An empty seed cell is NULL on Spark as on DuckDB (dbt-spark's binding: 'None').
+        (None, "null"),
+        ("Pacific/Midway", "'Pacific/Midway'"),
+        # Spark string literals escape with a backslash (`''` would be two literals).
+        ("Nuku'alofa", "'Nuku\\'alofa'"),
+        ("C:\\tmp", "'C:\\\\tmp'"),
+        (Decimal("99.9"), "'99.9'"),
+        (True, "'True'"),
+    ],
+)
+def test_spark_seed_values_are_escaped_literals(value: object, literal: str) -> None:
+    assert _spark_seed_literal(value) == literal
