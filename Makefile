@@ -25,6 +25,7 @@ SYNCED_SPARK := $(VENV)/.synced-spark
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
+	@echo "            (incremental; FULL_REFRESH=1 rebuilds everything, WAIT=<s> waits for a running run)"
 	@echo "make test   lint (ruff, sqlfluff) and the full test suite"
 	@echo "make test-engines  the same models on a throwaway PostgreSQL, compared with DuckDB"
 	@echo "make test-spark    the same models on local Apache Spark, compared with DuckDB (not in CI yet)"
@@ -57,8 +58,10 @@ setup-engines: $(SYNCED_ENGINES)
 
 setup-spark: $(SYNCED_SPARK)
 
+# FULL_REFRESH=1 rebuilds every dbt model from all of raw; WAIT=<s> queues behind a run
+# that is already writing the warehouse instead of stopping.
 run: setup
-	$(BIN)/python -m orchestration.cli run
+	$(BIN)/python -m orchestration.cli run $(if $(FULL_REFRESH),--full-refresh) $(if $(WAIT),--wait $(WAIT))
 
 kpis: setup
 	$(BIN)/python -m orchestration.cli kpis
@@ -67,8 +70,10 @@ kpis: setup
 purge: setup
 	$(BIN)/python -m orchestration.privacy.purge $(if $(RETAIN_DAYS),--retain-days $(RETAIN_DAYS))
 
+# The instance's run queue (one warehouse writer at a time) is orchestration/dagster.yaml.
 ui: setup
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
 lint: setup
