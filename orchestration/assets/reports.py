@@ -123,19 +123,21 @@ QUARTERLY_EXECUTIVE = ReportSpec(
             from marts.kpi_sla_compliance, quarter
             where cast(date_trunc('quarter', month_start) as date) = quarter.quarter_start
         )
-        select quarter.quarter_start, headline, value
+        select quarter.quarter_start, headlines.headline, headlines.value
         from quarter
         cross join (
-            select 'tickets_created' as headline, cast(created as double) as value
+            select 1 as position, 'tickets_created' as headline,
+                cast(created as double) as value
             from support
-            union all select 'tickets_solved', solved from support
-            union all select 'incidents', incidents from incidents
-            union all select 'incidents_resolved', resolved from incidents
-            union all select 'sla_clocks_measured', measured from sla
-            union all select 'sla_clocks_breached', breached from sla
-            union all select 'sla_attainment_pct',
+            union all select 2, 'tickets_solved', solved from support
+            union all select 3, 'incidents', incidents from incidents
+            union all select 4, 'incidents_resolved', resolved from incidents
+            union all select 5, 'sla_clocks_measured', measured from sla
+            union all select 6, 'sla_clocks_breached', breached from sla
+            union all select 7, 'sla_attainment_pct',
                 round(100.0 * (measured - breached) / nullif(measured, 0), 2) from sla
         ) as headlines
+        order by headlines.position
     """,
 )
 
