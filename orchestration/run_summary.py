@@ -110,7 +110,7 @@ def summarise(entries: list[dg.EventLogEntry], run_results: Path | None) -> RunS
         if event is None:
             continue
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            materialization = event.asset_materialization
+            materialization = event.step_materialization_data.materialization
             if materialization.asset_key.path[0] == "raw":
                 metadata = materialization.metadata
                 summary.files_loaded += _metadata_value(metadata, "files_loaded")
