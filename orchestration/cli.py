@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOT STARTED: {busy}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
     mode = "full refresh" if args.full_refresh else "incremental"
-    print(f"Pipeline ({mode}) {'succeeded' if ok else 'FAILED'} in {elapsed:.1f} s")
+    print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {elapsed:.1f} s ({mode})")
     from orchestration.exports.finance import exports_dir
 
     print(f"Finance exports: {exports_dir() / 'finance'}")
