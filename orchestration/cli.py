@@ -125,13 +125,14 @@ def main(argv: list[str] | None = None) -> int:
         with warehouse_writer(warehouse, command=command, wait_seconds=args.wait, on_wait=announce):
             if _landing_is_empty(landing):
                 generate_samples(landing, args.seed, args.scale)
+            first_build = not warehouse.exists()
             started = time.monotonic()
             ok = run_pipeline(full_refresh=args.full_refresh)
             elapsed = time.monotonic() - started
     except WarehouseBusy as busy:
         print(f"NOT STARTED: {busy}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
-    mode = "full refresh" if args.full_refresh else "incremental"
+    mode = "full refresh" if args.full_refresh else "first build" if first_build else "incremental"
     print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {elapsed:.1f} s ({mode})")
     from orchestration.exports.finance import exports_dir
 
