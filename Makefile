@@ -24,6 +24,7 @@ SYNCED_ENGINES := $(VENV)/.synced-engines
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
+	@echo "            (incremental; FULL_REFRESH=1 rebuilds everything, WAIT=<s> waits for a running run)"
 	@echo "make test   lint (ruff, sqlfluff) and the full test suite"
 	@echo "make test-engines  the same models on a throwaway PostgreSQL and on local Apache Spark, compared with DuckDB"
 	@echo "make test-spark    only the Apache Spark part of test-engines"
@@ -55,8 +56,10 @@ setup-engines: $(SYNCED_ENGINES)
 
 setup-spark: setup-engines
 
+# FULL_REFRESH=1 rebuilds every dbt model from all of raw; WAIT=<s> queues behind a run
+# that is already writing the warehouse instead of stopping.
 run: setup
-	$(BIN)/python -m orchestration.cli run
+	$(BIN)/python -m orchestration.cli run $(if $(FULL_REFRESH),--full-refresh) $(if $(WAIT),--wait $(WAIT))
 
 kpis: setup
 	$(BIN)/python -m orchestration.cli kpis
@@ -87,8 +90,10 @@ evidence: setup
 	@test -n "$(QUARTER)" || { echo "usage: make evidence QUARTER=2026Q2"; exit 2; }
 	$(BIN)/python -m orchestration.exports.evidence --quarter $(QUARTER)
 
+# The instance's run queue (one warehouse writer at a time) is orchestration/dagster.yaml.
 ui: setup
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
 lint: setup

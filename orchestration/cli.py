@@ -1,8 +1,17 @@
 """`python -m orchestration.cli run|kpis|generate`: what `make run` calls.
 
 `run` fills an empty landing folder with generated sample exports, prepares the dbt
-manifest, executes `kpi_pipeline_job` in process, prints the headline KPIs and ends with
-the paths of the newest cadence reports (orchestration/reports/).
+manifest, executes `kpi_pipeline_job` in process, prints a run summary (files, records,
+rejections, models, tests and checks, time per phase), the headline KPIs and the paths of
+the newest cadence reports (orchestration/reports/).
+
+Runs are incremental: ingest loads only files the ledger has not seen and dbt's
+incremental models process only what arrived since their last build. `--full-refresh`
+(`make run FULL_REFRESH=1`) rebuilds every dbt model from all of raw.
+
+One writer at a time: `run` holds the warehouse's writer lock (orchestration/
+writer_lock.py) from start to end. A second `make run` stops at once with a message
+naming the running process, or queues behind it with `--wait SECONDS` (`make run WAIT=n`).
 """
 
 from __future__ import annotations
@@ -30,11 +39,16 @@ def generate_samples(landing: Path, seed: int, scale: float) -> None:
     print(f"Generated sample exports into {landing}: {total} records in {len(counts)} folders")
 
 
-def run_pipeline() -> bool:
-    """Execute `kpi_pipeline_job` in this process; True when every step succeeded."""
+def run_pipeline(full_refresh: bool = False) -> bool:
+    """Execute `kpi_pipeline_job` in this process, print its summary; True when every step
+    succeeded."""
     import dagster as dg
 
     from orchestration.resources import dbt_project
+    from orchestration.run_summary import summarise
+
+    last_run_results = Path(dbt_project.project_dir) / "target" / "last_run" / "run_results.json"
+    last_run_results.unlink(missing_ok=True)
 
     # dbt parse: the manifest @dbt_assets is built from, for the current environment.
     dbt_project.preparer.prepare(dbt_project)
@@ -42,10 +56,14 @@ def run_pipeline() -> bool:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("kpi_pipeline_job")
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    if full_refresh:
+        run_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+    instance = dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        run_config=run_config,
     )
     from orchestration.checks import is_reconciliation_check
 
@@ -69,6 +87,7 @@ def run_pipeline() -> bool:
             "Reconciliation breaks are listed in audit.validation_runs and the Data Docs; "
             "`make evidence QUARTER=<YYYYQn>` packs a quarter for the auditors."
         )
+    print("\n".join(summarise(instance.all_logs(result.run_id), last_run_results).lines()))
     return result.success and not failures
 
 
@@ -78,6 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="ingest -> dbt build -> validation, then print KPIs")
     run.add_argument("--seed", type=int, default=42, help="sample generator seed")
     run.add_argument("--scale", type=float, default=1.0, help="sample generator scale")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every dbt model from all of raw (incremental models included)",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another process is writing the warehouse, wait this long for it",
+    )
     commands.add_parser("kpis", help="print the headline KPIs of the warehouse")
     generate = commands.add_parser("generate", help="write sample exports to the landing dir")
     generate.add_argument("--seed", type=int, default=42)
@@ -95,13 +126,28 @@ def main(argv: list[str] | None = None) -> int:
         print_headline_kpis(warehouse)
         return 0
 
+    from orchestration.writer_lock import WarehouseBusy, describe_holder, warehouse_writer
+
     print(f"Landing folder: {landing}\nWarehouse:      {warehouse}")
-    if _landing_is_empty(landing):
-        generate_samples(landing, args.seed, args.scale)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    ok = run_pipeline()
-    print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s")
+
+    def announce(holder: dict[str, object]) -> None:
+        print(f"Waiting up to {args.wait:.0f} s for the running writer: {describe_holder(holder)}")
+
+    command = "make run" + (" FULL_REFRESH=1" if args.full_refresh else "")
+    try:
+        with warehouse_writer(warehouse, command=command, wait_seconds=args.wait, on_wait=announce):
+            if _landing_is_empty(landing):
+                generate_samples(landing, args.seed, args.scale)
+            first_build = not warehouse.exists()
+            started = time.monotonic()
+            ok = run_pipeline(full_refresh=args.full_refresh)
+            elapsed = time.monotonic() - started
+    except WarehouseBusy as busy:
+        print(f"NOT STARTED: {busy}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    mode = "full refresh" if args.full_refresh else "first build" if first_build else "incremental"
+    print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {elapsed:.1f} s ({mode})")
     if warehouse.is_file():
         from expectations.audit import latest_run_summary
 

@@ -7,15 +7,24 @@ from pydantic import Field
 from orchestration.privacy.purge import default_retain_days
 from orchestration.resources import WarehouseResource
 
+# Every run that writes (or reads) the warehouse carries this tag: the instance's run
+# queue (orchestration/dagster.yaml, `concurrency.runs.tag_concurrency_limits`) starts one
+# such run at a time, the others wait in the queue. `make run` (outside Dagster) is kept
+# out by the writer lock (orchestration/writer_lock.py), which Dagster runs take as well.
+WAREHOUSE_TAG = "kpi/warehouse"
+WRITER_TAGS = {WAREHOUSE_TAG: "writer"}
+
 kpi_pipeline_job = dg.define_asset_job(
     name="kpi_pipeline_job",
-    selection=dg.AssetSelection.all(),
+    # The reports are materialised by their own schedules (orchestration/schedules.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
     description=(
         "Ingest new landing files into raw, dbt build (seeds, models, unit and data tests), "
         "then Great Expectations validation of the marts."
     ),
     # One DuckDB writer at a time: steps run one after another in one process.
     executor_def=dg.in_process_executor,
+    tags=WRITER_TAGS,
 )
 
 
@@ -66,6 +75,7 @@ def purge_personal_data(
         "marts are unchanged (no rebuild needed)."
     ),
     executor_def=dg.in_process_executor,
+    tags=WRITER_TAGS,
 )
 def purge_personal_data_job() -> None:
     purge_personal_data()

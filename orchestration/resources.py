@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -12,11 +15,33 @@ class WarehouseResource(dg.ConfigurableResource):
     """The landing folder ingest reads and the DuckDB file everything writes.
 
     DuckDB allows one writing process per file: assets open a connection, use it and close
-    it before the next step starts (the job runs in one process, step after step).
+    it before the next step starts (the job runs in one process, step after step). While a
+    step uses this resource it holds the warehouse's writer lock (orchestration/
+    writer_lock.py): a step of a run that finds `make run` (or another process) writing
+    waits up to `lock_wait_seconds` for it, then fails naming that process.
     """
 
     landing_dir: str
     warehouse_path: str
+    lock_wait_seconds: int = 3600
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        from orchestration.writer_lock import describe_holder, warehouse_writer
+
+        run_id = context.run_id or "-"
+        job = context.dagster_run.job_name if context.dagster_run else "dagster"
+
+        def announce(holder: dict[str, object]) -> None:
+            context.log.warning(f"waiting for the warehouse writer: {describe_holder(holder)}")
+
+        with warehouse_writer(
+            self.warehouse_path,
+            command=f"dagster run {run_id} ({job})",
+            wait_seconds=self.lock_wait_seconds,
+            on_wait=announce,
+        ):
+            yield self
 
 
 settings.export_paths()

@@ -1,9 +1,16 @@
-"""Schedules. The monthly retention purge: 03:00 UTC on the 1st, keeping personal data
-for $KPI_RETAIN_DAYS days (365 when unset; read when the code location loads)."""
+"""Schedules. The quarterly reconciliation (orchestration/validation.py) on the 1st of each
+quarter at 04:00 UTC. The monthly retention purge: 03:00 UTC on the 1st, keeping personal data
+for $KPI_RETAIN_DAYS days (365 when unset; read when the code location loads).
+
+The reporting cadence of the business (times UTC): ingest + build daily at 05:00; the
+weekly team report on Mondays, the monthly department report on the 1st and the
+quarterly executive report on the 1st of January, April, July and October, each at 07:00,
+after the day's build. Every run carries the warehouse tag, so the run queue starts one
+at a time (orchestration/dagster.yaml)."""
 
 import dagster as dg
 
-from orchestration.jobs import purge_personal_data_job
+from orchestration.jobs import WRITER_TAGS, kpi_pipeline_job, purge_personal_data_job
 from orchestration.privacy.purge import default_retain_days
 from orchestration.validation import quarterly_validation_schedule
 
@@ -17,4 +24,50 @@ monthly_purge_schedule = dg.ScheduleDefinition(
     description="Monthly retention purge of personal fields in raw (audit.purge_log).",
 )
 
-schedules = [monthly_purge_schedule, quarterly_validation_schedule]
+daily_pipeline_schedule = dg.ScheduleDefinition(
+    name="daily_ingest_and_build",
+    job=kpi_pipeline_job,
+    cron_schedule="0 5 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=WRITER_TAGS,
+    description=(
+        "Daily: ingest the landing files the ledger has not seen, incremental dbt build, "
+        "validation."
+    ),
+)
+
+
+def _report_schedule(name: str, asset: str, cron: str, cadence: str) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name=name,
+        target=dg.AssetSelection.assets(asset),
+        cron_schedule=cron,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        tags=WRITER_TAGS,
+        description=f"{cadence}: materialise `{asset}` from the marts.",
+    )
+
+
+weekly_team_report_schedule = _report_schedule(
+    "weekly_team_report_schedule", "weekly_team_report", "0 7 * * 1", "Mondays 07:00"
+)
+monthly_department_report_schedule = _report_schedule(
+    "monthly_department_report_schedule", "monthly_department_report", "0 7 1 * *", "Monthly"
+)
+quarterly_executive_report_schedule = _report_schedule(
+    "quarterly_executive_report_schedule",
+    "quarterly_executive_report",
+    "0 7 1 1,4,7,10 *",
+    "Quarterly",
+)
+
+schedules = [
+    monthly_purge_schedule,
+    quarterly_validation_schedule,
+    daily_pipeline_schedule,
+    weekly_team_report_schedule,
+    monthly_department_report_schedule,
+    quarterly_executive_report_schedule,
+]

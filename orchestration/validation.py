@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.jobs import WRITER_TAGS
 from orchestration.resources import WarehouseResource
 
 # One partition per calendar quarter (UTC reporting time zone), keyed by its first day
@@ -80,6 +81,8 @@ def validate_quarter(context: dg.OpExecutionContext, warehouse: WarehouseResourc
         "and reconciliation suite, recorded in the audit.validation_runs hash chain."
     ),
     executor_def=dg.in_process_executor,
+    # It appends to audit.validation_runs: a warehouse writer, one at a time in the run queue.
+    tags=WRITER_TAGS,
 )
 def validation_quarterly_job() -> None:
     validate_quarter()

@@ -1,9 +1,13 @@
 """The code location loads, and lineage runs from each landing folder to the marts."""
 
+import shutil
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
 from orchestration.ingest.registry import REGISTRY
+from orchestration_tests.conftest import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +90,54 @@ def test_validation_runs_quarterly_on_the_first_day_of_the_next_quarter(
     )
     request = schedule(context)  # the decorated function, invoked directly
     assert request.partition_key == "2026-07-01"  # 2026Q3, the quarter just ended
+
+
+# -- operations (issue 10): schedules, the landing sensor, the run queue ------------------
+@pytest.mark.parametrize(
+    ("name", "cron", "target"),
+    [
+        ("daily_ingest_and_build", "0 5 * * *", None),
+        ("weekly_team_report_schedule", "0 7 * * 1", "weekly_team_report"),
+        ("monthly_department_report_schedule", "0 7 1 * *", "monthly_department_report"),
+        ("quarterly_executive_report_schedule", "0 7 1 1,4,7,10 *", "quarterly_executive_report"),
+        ("monthly_personal_data_purge", "0 3 1 * *", None),
+        ("quarterly_validation", "0 4 1 1,4,7,10 *", None),
+    ],
+)
+def test_schedules_load_with_their_cadence(
+    defs: dg.Definitions, name: str, cron: str, target: str | None
+) -> None:
+    schedule = defs.resolve_schedule_def(name)
+    assert schedule.cron_schedule == cron
+    assert schedule.execution_timezone == "UTC"
+    job = defs.resolve_job_def(schedule.job_name)
+    # Every warehouse run is tagged for the run queue (by its job or its schedule).
+    assert {**job.tags, **schedule.tags}["kpi/warehouse"] == "writer"
+    if target is not None:
+        assert job.asset_layer.selected_asset_keys == {dg.AssetKey(target)}
+
+
+def test_the_daily_job_builds_everything_but_the_reports(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    for name in ("weekly_team_report", "monthly_department_report", "quarterly_executive_report"):
+        assert graph.get(dg.AssetKey(name)).group_name == "reports"
+    job = defs.resolve_job_def("kpi_pipeline_job")
+    selected = job.asset_layer.selected_asset_keys
+    assert dg.AssetKey(["marts", "fct_tickets"]) in selected
+    assert dg.AssetKey("weekly_team_report") not in selected
+    assert defs.resolve_schedule_def("daily_ingest_and_build").job_name == "kpi_pipeline_job"
+
+
+def test_the_landing_sensor_loads_and_launches_the_pipeline(defs: dg.Definitions) -> None:
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    assert sensor.job_name == "kpi_pipeline_job"
+
+
+def test_the_run_queue_starts_one_warehouse_run_at_a_time(tmp_path: Path) -> None:
+    shutil.copy2(PROJECT_ROOT / "orchestration" / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    finally:
+        instance.dispose()
+    assert {"key": "kpi/warehouse", "value": "writer", "limit": 1} in limits

@@ -21,3 +21,9 @@
 {% macro spark__incremental_by_key(unique_key) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
+
+{#- The load time before any load: the watermark of an empty incremental model, and the
+    stand-in for "never loaded" where a NULL would not compare. -#}
+{% macro load_time_floor() -%}
+    cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+{%- endmacro %}

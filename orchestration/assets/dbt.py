@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource
 from dagster_dbt import dbt_assets as dbt_assets_decorator
 
-from orchestration.resources import dbt_project
+from orchestration.resources import WarehouseResource, dbt_project
 
 translator = DagsterDbtTranslator(
     settings=DagsterDbtTranslatorSettings(
@@ -21,15 +21,29 @@ translator = DagsterDbtTranslator(
 )
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh`: rebuild the incremental models from all of raw (`make run
+    FULL_REFRESH=1`); by default they process only what arrived since their last build."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets_decorator(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
     name="dbt_models",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the selected models: seeds, models, unit and data tests."""
-    invocation = dbt.cli(["build"], context=context)
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
+):
+    """`dbt build` of the selected models: seeds, models, unit and data tests. The
+    `warehouse` resource holds the writer lock while dbt writes the file."""
+    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     _keep_last_run_artifacts(Path(invocation.target_path))
 

@@ -1,6 +1,7 @@
 """One Dagster asset per raw table, all filled by one op so that one process writes the
 DuckDB file at a time. The work is plain Python in `orchestration/ingest/`."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -35,9 +36,15 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     selected = {key.path[-1] for key in context.selected_asset_keys}
     specs = [spec for spec in REGISTRY if spec.raw_table in selected]
 
+    started = time.monotonic()
+    loaded = {"records": 0}
+
     def progress(done: int, total: int, result: FileResult) -> None:
+        loaded["records"] += result.records
+        rate = loaded["records"] / max(time.monotonic() - started, 1e-3)
         context.log.info(
-            f"[{done}/{total}] {result.path}: {result.status} "
+            f"[{done}/{total} files, {loaded['records']} records, {rate:,.0f} rows/s] "
+            f"{result.path}: {result.status} "
             f"({result.records} records, {result.rejected} rejected) {result.message}"
         )
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -363,12 +364,18 @@ def main(argv: list[str] | None = None) -> int:
     retain_days = default_retain_days() if args.retain_days is None else args.retain_days
     warehouse = args.warehouse or settings.warehouse_path()
     from orchestration.ingest.loader import connect
+    from orchestration.writer_lock import WarehouseBusy, warehouse_writer
 
-    con = connect(warehouse)
     try:
-        result = purge(con, retain_days)
-    finally:
-        con.close()
+        with warehouse_writer(warehouse, command="make purge"):
+            con = connect(warehouse)
+            try:
+                result = purge(con, retain_days)
+            finally:
+                con.close()
+    except WarehouseBusy as busy:
+        print(busy, file=sys.stderr)
+        return 75
     print(
         f"Purged {result.fields_purged} personal fields in {result.records_purged} raw records "
         f"older than {result.cutoff_at:%Y-%m-%d %H:%M} UTC ({retain_days} days) in {warehouse}; "

@@ -8,17 +8,58 @@
 -- verdict (a `breach` event with deleted = false) stays beside ours. JSM SLA cycles and
 -- ServiceNow task SLAs carry their own elapsed time (taken as given); ServiceNow's goal
 -- is elapsed × 100 / percentage (the engine's own ratio), JSM's its goalDuration.
+--
+-- Incremental by ticket (source + ticket_id: all rows of a ticket are replaced together):
+-- a run recomputes the tickets loaded since the last build (int_ticket_changes; for
+-- ServiceNow, tasks with task SLA records loaded since), plus every Zendesk ticket with a
+-- clock still running, whose elapsed time moves with the latest loaded data (`as_of`).
+{{ config(**incremental_by_key(['source', 'ticket_id'])) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+watermark as (
+
+    select coalesce(max(built._loaded_at), {{ load_time_floor() }}) as loaded_at
+    from {{ this }} as built
+
+),
+
+changed_tickets as (
+
+    select changes.ticket_id
+    from changes
+    cross join watermark
+    where changes._loaded_at > watermark.loaded_at
+    union all
+    select 'zendesk:' || built.ticket_id as ticket_id
+    from {{ this }} as built
+    where built.source = 'zendesk' and built.stopped_at is null
+
+),
+
+{% endif %}
 metric_events as (
 
     select * from {{ ref('stg_zendesk__ticket_metric_events') }}
+    {% if is_incremental() %}
+        where 'zendesk:' || ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    {% if is_incremental() %}
+        where 'zendesk:' || ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
@@ -31,6 +72,9 @@ tickets as (
 clock_periods as (
 
     select * from {{ ref('int_ticket_clock_periods') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
@@ -57,6 +101,18 @@ task_slas as (
     select * from {{ ref('stg_servicenow__task_slas') }}
 
 ),
+
+{% if is_incremental() %}
+changed_tasks as (
+
+    select distinct task_slas.task_sys_id
+    from task_slas
+    cross join watermark
+    where task_slas._loaded_at > watermark.loaded_at
+
+),
+
+{% endif %}
 
 as_of as (
 
@@ -272,7 +328,8 @@ zendesk_events as (
         end as elapsed_seconds,
         clocks.source_is_breached,
         coalesce(priorities.priority, tickets.priority) as priority,
-        tickets.organization_id
+        tickets.organization_id,
+        changes._loaded_at
     from zendesk_clocks as clocks
     left join pivot_running_time as running_time
         on
@@ -287,6 +344,8 @@ zendesk_events as (
             and priorities.priority_rank = 1
     left join tickets
         on tickets.ticket_id = 'zendesk:' || clocks.ticket_id
+    left join changes
+        on changes.ticket_id = 'zendesk:' || clocks.ticket_id
 
 ),
 
@@ -305,12 +364,18 @@ jira_events as (
         jira_cycles.elapsed_seconds,
         jira_cycles.is_breached as source_is_breached,
         tickets.priority,
-        tickets.organization_id
+        tickets.organization_id,
+        changes._loaded_at
     from jira_cycles
     inner join jira_issues
         on jira_cycles.issue_id = jira_issues.issue_id
     left join tickets
         on tickets.ticket_id = 'jira:' || jira_issues.issue_key
+    left join changes
+        on changes.ticket_id = 'jira:' || jira_issues.issue_key
+    {% if is_incremental() %}
+        where 'jira:' || jira_issues.issue_key in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
@@ -338,8 +403,13 @@ servicenow_events as (
             as elapsed_seconds,
         has_breached as source_is_breached,
         cast(null as {{ dbt.type_string() }}) as priority,
-        cast(null as {{ dbt.type_string() }}) as organization_id
+        cast(null as {{ dbt.type_string() }}) as organization_id,
+        -- the task's latest SLA record load: its rows are recomputed together
+        max(_loaded_at) over (partition by task_sys_id) as _loaded_at
     from task_slas
+    {% if is_incremental() %}
+        where task_sys_id in (select changed_tasks.task_sys_id from changed_tasks)
+    {% endif %}
 
 ),
 
@@ -373,7 +443,8 @@ final as (
         source_is_breached,
         {{ reporting_month_start('started_at') }} as month_start,
         priority,
-        organization_id
+        organization_id,
+        _loaded_at
     from combine_sources
 
 )

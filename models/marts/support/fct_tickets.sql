@@ -3,29 +3,66 @@
 -- solve times (calendar and business, int_tickets_timed), groups (int_ticket_group_periods),
 -- customer (the Zendesk organization's contract in force when the ticket was created) and
 -- the flags the support KPIs count.
+--
+-- Incremental by ticket: a run recomputes the tickets whose records (or the users,
+-- contracts and reference data they depend on) were loaded since the last build
+-- (int_ticket_changes) and replaces their rows, so a ticket reopened months later
+-- changes its row, and an incremental history equals a full rebuild.
+{{ config(**incremental_by_key('ticket_id')) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+changed_tickets as (
+
+    select ticket_id
+    from changes
+    where _loaded_at > (
+        select coalesce(max(built._loaded_at), {{ load_time_floor() }}) from {{ this }} as built
+    )
+
+),
+
+{% endif %}
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 timed as (
 
     select * from {{ ref('int_tickets_timed') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 group_periods as (
 
     select * from {{ ref('int_ticket_group_periods') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 status_periods as (
 
     select * from {{ ref('int_ticket_status_periods') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
@@ -257,7 +294,8 @@ combine as (
                     false
                 )
         end as is_proactive,
-        pending_answers.ticket_id is not null or requester_comments.ticket_id is not null as has_requester_answer
+        pending_answers.ticket_id is not null or requester_comments.ticket_id is not null as has_requester_answer,
+        changes._loaded_at
     from tickets
     inner join timed
         on tickets.ticket_id = timed.ticket_id
@@ -281,6 +319,8 @@ combine as (
         on tickets.ticket_id = pending_answers.ticket_id
     left join requester_comments
         on tickets.ticket_id = requester_comments.ticket_id
+    left join changes
+        on tickets.ticket_id = changes.ticket_id
 
 ),
 
@@ -334,7 +374,8 @@ final as (
         case when is_proactive then has_requester_answer when not is_proactive then false end
             as is_proactive_answered,
         {{ reporting_month_start('created_at') }} as created_month_start,
-        {{ reporting_month_start('solved_at') }} as solved_month_start
+        {{ reporting_month_start('solved_at') }} as solved_month_start,
+        _loaded_at
     from combine
 
 )

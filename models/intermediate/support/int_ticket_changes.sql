@@ -1,0 +1,212 @@
+-- One row per support ticket (int_tickets_unified): when a record it is computed from was
+-- last loaded (`_loaded_at`, the latest of its own records, its requester's and
+-- submitter's users, its organization's contracts, and the reference data every ticket
+-- uses). The incremental marts (fct_tickets, fct_sla_events) recompute the tickets
+-- loaded since their last build: a reopened ticket, a late audit, a changed user role or
+-- contract each bring their tickets back, and a new schedule, holiday, group or catalog
+-- service brings every ticket back. The staging models keep one (the winning) copy per
+-- record, so a re-export that changes nothing keeps its older load time.
+with
+
+tickets as (
+
+    select * from {{ ref('int_tickets_unified') }}
+
+),
+
+zendesk_tickets as (
+
+    select * from {{ ref('stg_zendesk__tickets') }}
+
+),
+
+audit_events as (
+
+    select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+
+),
+
+metric_events as (
+
+    select * from {{ ref('stg_zendesk__ticket_metric_events') }}
+
+),
+
+ticket_metrics as (
+
+    select * from {{ ref('stg_zendesk__ticket_metrics') }}
+
+),
+
+jira_issues as (
+
+    select * from {{ ref('stg_jira__issues') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_zendesk__users') }}
+
+),
+
+contracts as (
+
+    select * from {{ ref('stg_crm__contracts') }}
+
+),
+
+contract_versions as (
+
+    select * from {{ ref('int_contract_versions') }}
+
+),
+
+zendesk_groups as (
+
+    select * from {{ ref('stg_zendesk__groups') }}
+
+),
+
+services as (
+
+    select * from {{ ref('stg_catalog__services') }}
+
+),
+
+schedules as (
+
+    select * from {{ ref('stg_zendesk__schedules') }}
+
+),
+
+schedule_intervals as (
+
+    select * from {{ ref('stg_zendesk__schedule_intervals') }}
+
+),
+
+holidays as (
+
+    select * from {{ ref('stg_zendesk__holidays') }}
+
+),
+
+union_record_loads as (
+
+    select
+        'zendesk:' || ticket_id as ticket_id,
+        _loaded_at
+    from zendesk_tickets
+    union all
+    select
+        'zendesk:' || ticket_id as ticket_id,
+        max(_loaded_at) as _loaded_at
+    from audit_events
+    group by ticket_id
+    union all
+    select
+        'zendesk:' || ticket_id as ticket_id,
+        max(_loaded_at) as _loaded_at
+    from metric_events
+    group by ticket_id
+    union all
+    select
+        'zendesk:' || ticket_id as ticket_id,
+        _loaded_at
+    from ticket_metrics
+    union all
+    select
+        'jira:' || issue_key as ticket_id,
+        _loaded_at
+    from jira_issues
+
+),
+
+aggregate_record_loads as (
+
+    select
+        ticket_id,
+        max(_loaded_at) as _loaded_at
+    from union_record_loads
+    group by ticket_id
+
+),
+
+aggregate_organization_loads as (
+
+    -- Every organization a changed contract was ever linked to (its old and new links).
+    select
+        contract_versions.zendesk_organization_id as organization_id,
+        max(contracts._loaded_at) as _loaded_at
+    from contract_versions
+    inner join contracts
+        on contract_versions.contract_id = contracts.contract_id
+    where contract_versions.zendesk_organization_id is not null
+    group by contract_versions.zendesk_organization_id
+
+),
+
+union_reference_loads as (
+
+    select max(_loaded_at) as _loaded_at from zendesk_groups
+    union all
+    select max(_loaded_at) as _loaded_at from services
+    union all
+    select max(_loaded_at) as _loaded_at from schedules
+    union all
+    select max(_loaded_at) as _loaded_at from schedule_intervals
+    union all
+    select max(_loaded_at) as _loaded_at from holidays
+
+),
+
+aggregate_reference_loads as (
+
+    select max(_loaded_at) as _loaded_at from union_reference_loads
+
+),
+
+combine as (
+
+    select
+        tickets.ticket_id,
+        tickets.source,
+        tickets.source_ticket_id,
+        record_loads._loaded_at as records_loaded_at,
+        requesters._loaded_at as requester_loaded_at,
+        submitters._loaded_at as submitter_loaded_at,
+        organization_loads._loaded_at as organization_loaded_at,
+        reference_loads._loaded_at as reference_loaded_at
+    from tickets
+    cross join aggregate_reference_loads as reference_loads
+    left join aggregate_record_loads as record_loads
+        on tickets.ticket_id = record_loads.ticket_id
+    left join users as requesters
+        on tickets.source = 'zendesk' and tickets.requester_id = requesters.user_id
+    left join users as submitters
+        on tickets.source = 'zendesk' and tickets.submitter_id = submitters.user_id
+    left join aggregate_organization_loads as organization_loads
+        on tickets.source = 'zendesk' and tickets.organization_id = organization_loads.organization_id
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        source,
+        source_ticket_id,
+        -- greatest() treats NULL differently by engine: a floor instead of NULL.
+        greatest(
+            coalesce(records_loaded_at, {{ load_time_floor() }}),
+            coalesce(requester_loaded_at, {{ load_time_floor() }}),
+            coalesce(submitter_loaded_at, {{ load_time_floor() }}),
+            coalesce(organization_loaded_at, {{ load_time_floor() }}),
+            coalesce(reference_loaded_at, {{ load_time_floor() }})
+        ) as _loaded_at
+    from combine
+
+)
+
+select * from final

@@ -1,0 +1,198 @@
+"""Operations (issue 10): one writer at a time and the landing sensor (the schedules, the
+sensor and the run queue load in test_definitions.py). Cheap: no dbt build; the sensor's
+ledger is filled by `ingest` directly."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.ingest.loader import connect, ingest
+from orchestration.resources import WarehouseResource
+from orchestration.writer_lock import WarehouseBusy, lock_path, warehouse_writer
+from orchestration_tests.conftest import E2E_LANDING, PROJECT_ROOT, run_cli
+
+INCIDENTS = E2E_LANDING / "pagerduty" / "incidents"
+FILE_A = INCIDENTS / "incidents_2026-01_p001.json"
+FILE_B = INCIDENTS / "incidents_2026-02_p001.json"
+
+HOLDER_SCRIPT = """
+import sys
+from orchestration.writer_lock import warehouse_writer
+with warehouse_writer(sys.argv[1], command="make run (test holder)"):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+class Holder:
+    """Another process holding the warehouse's writer lock until closed."""
+
+    def __init__(self, warehouse: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER_SCRIPT, str(warehouse)],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout.readline().strip() == "held"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def holder(tmp_path: Path):
+    started = Holder(tmp_path / "warehouse.duckdb")
+    yield started
+    started.close()
+
+
+# -- one writer ---------------------------------------------------------------------------
+def test_a_second_make_run_stops_with_a_message_naming_the_running_one(
+    tmp_path: Path, holder: Holder
+) -> None:
+    landing = tmp_path / "landing"
+    result = run_cli(landing, tmp_path / "warehouse.duckdb", "run")
+    assert result.returncode == 75
+    assert "NOT STARTED" in result.stderr
+    assert f"pid {holder.pid} (make run (test holder))" in result.stderr
+    assert "--wait SECONDS" in result.stderr
+    # Stopped before touching anything: no samples generated, no warehouse file opened.
+    assert not landing.exists()
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert "Could not set lock" not in result.stdout + result.stderr
+
+
+def test_a_dagster_run_fails_naming_the_writer_instead_of_a_raw_lock_error(
+    tmp_path: Path, holder: Holder
+) -> None:
+    @dg.asset
+    def touches_warehouse(warehouse: WarehouseResource) -> None:
+        connect(warehouse.warehouse_path).close()
+
+    resource = WarehouseResource(
+        landing_dir=str(tmp_path / "landing"),
+        warehouse_path=str(tmp_path / "warehouse.duckdb"),
+        lock_wait_seconds=0,
+    )
+    result = dg.materialize(
+        [touches_warehouse], resources={"warehouse": resource}, raise_on_error=False
+    )
+    assert not result.success
+    messages = "\n".join(str(event.message) for event in result.all_events)
+    failures = [
+        event for event in result.all_events if event.event_type_value == "RESOURCE_INIT_FAILURE"
+    ]
+    assert failures, messages
+    error = failures[0].event_specific_data.error
+    assert error.cls_name == "WarehouseBusy"
+    assert f"pid {holder.pid} (make run (test holder))" in error.message
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_the_lock_goes_with_the_process_that_held_it(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    crashed = Holder(warehouse)
+    with pytest.raises(WarehouseBusy), warehouse_writer(warehouse):
+        pass
+    os.kill(crashed.pid, signal.SIGKILL)
+    crashed.process.wait(timeout=30)
+    # A killed run leaves its lock file, never its lock.
+    assert lock_path(warehouse).exists()
+    with warehouse_writer(warehouse, command="next run") as info:
+        assert info.holder["command"] == "next run"
+        assert json.loads(lock_path(warehouse).read_text())["pid"] == os.getpid()
+
+
+def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with warehouse_writer(warehouse, command="make run"):
+        with warehouse_writer(warehouse, command="a step of the same run") as inner:
+            assert inner.holder["command"] == "make run"
+        # still held after the inner block: another process would be refused
+        assert json.loads(lock_path(warehouse).read_text())["command"] == "make run"
+    assert lock_path(warehouse).read_text() == ""
+
+
+# -- the landing sensor -------------------------------------------------------------------
+def _tick(landing: Path, warehouse: Path, cursor: str | None, monkeypatch) -> dg.SensorResult:
+    from orchestration.sensors import landing_sensor
+
+    monkeypatch.setenv("KPI_LANDING_DIR", str(landing))
+    monkeypatch.setenv("KPI_WAREHOUSE_PATH", str(warehouse))
+    context = dg.build_sensor_context(cursor=cursor)
+    return landing_sensor(context)
+
+
+def _load(landing: Path, warehouse: Path) -> None:
+    con = connect(warehouse)
+    try:
+        ingest(con, landing)
+    finally:
+        con.close()
+
+
+def test_the_sensor_requests_each_new_file_exactly_once(tmp_path: Path, monkeypatch) -> None:
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    folder = landing / "pagerduty" / "incidents"
+    folder.mkdir(parents=True)
+    shutil.copy2(FILE_A, folder / FILE_A.name)
+
+    # A: new (no warehouse yet) -> one run request.
+    first = _tick(landing, warehouse, None, monkeypatch)
+    assert len(first.run_requests) == 1
+    assert first.run_requests[0].tags["kpi/new_files"] == "1"
+    assert first.run_requests[0].tags["kpi/warehouse"] == "writer"
+    # The run has not loaded A yet (queued): not requested again.
+    second = _tick(landing, warehouse, first.cursor, monkeypatch)
+    assert second.run_requests == []
+    assert "1 requested, not loaded yet" in second.skip_reason.skip_message
+    # The run loads A: the ledger has it, the cursor lets it go.
+    _load(landing, warehouse)
+    third = _tick(landing, warehouse, second.cursor, monkeypatch)
+    assert third.run_requests == []
+    assert json.loads(third.cursor) == []
+    # Touched but unchanged (a new mtime): not new; the same content under another
+    # name in the same folder: not new either (ingest would skip it).
+    os.utime(folder / FILE_A.name, (1, 1))
+    shutil.copy2(FILE_A, folder / "incidents_2026-01_p001_copy.json")
+    fourth = _tick(landing, warehouse, third.cursor, monkeypatch)
+    assert fourth.run_requests == []
+    # B lands: exactly one request, for B alone.
+    shutil.copy2(FILE_B, folder / FILE_B.name)
+    fifth = _tick(landing, warehouse, fourth.cursor, monkeypatch)
+    assert len(fifth.run_requests) == 1
+    assert fifth.run_requests[0].tags["kpi/new_files"] == "1"
+    assert fifth.run_requests[0].run_key != first.run_requests[0].run_key
+    assert len(json.loads(fifth.cursor)) == 1
+    # B loaded; then A replaced under the same name with other content: new again.
+    _load(landing, warehouse)
+    changed = (folder / FILE_A.name).read_text().replace("PCHK001", "PSRCH01")
+    (folder / FILE_A.name).write_text(changed)
+    sixth = _tick(landing, warehouse, fifth.cursor, monkeypatch)
+    assert len(sixth.run_requests) == 1
+    assert json.loads(sixth.cursor) != json.loads(fifth.cursor)
+
+
+def test_the_sensor_skips_while_a_run_writes(tmp_path: Path, monkeypatch, holder: Holder) -> None:
+    landing = tmp_path / "landing"
+    (landing / "pagerduty" / "incidents").mkdir(parents=True)
+    shutil.copy2(FILE_A, landing / "pagerduty" / "incidents" / FILE_A.name)
+    result = _tick(landing, tmp_path / "warehouse.duckdb", None, monkeypatch)
+    assert result.run_requests == []
+    assert f"pid {holder.pid}" in result.skip_reason.skip_message
+    assert result.cursor == "[]"
