@@ -16,6 +16,8 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.checks import is_reconciliation_check
+
 PASS_STATUSES = {"pass", "success"}
 
 
@@ -30,6 +32,9 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: int = 0
     check_warnings: int = 0
+    # Reconciliation suites that found two sources disagreeing (kpi-definitions.md §8):
+    # ERROR checks in Dagster, findings for the quarterly review, not a failed build.
+    reconciliation_breaks: int = 0
     phase_seconds: dict[str, float] = field(default_factory=dict)
 
     def dbt(self, resource_type: str, *statuses: str) -> int:
@@ -58,7 +63,12 @@ class RunSummary:
             + f", {self.dbt('seed', 'success')} seeds; tests {tests_passed} passed, "
             f"{tests_failed} failed" + (f", {tests_warned} warned" if tests_warned else ""),
             f"  checks:  {self.checks_passed} passed, {self.checks_failed} failed"
-            + (f" ({self.check_warnings} warnings)" if self.check_warnings else ""),
+            + (f" ({self.check_warnings} warnings)" if self.check_warnings else "")
+            + (
+                f"; {self.reconciliation_breaks} reconciliation breaks"
+                if self.reconciliation_breaks
+                else ""
+            ),
             f"  time:    {phases or '-'}",
         ]
 
@@ -126,6 +136,8 @@ def summarise(entries: list[dg.EventLogEntry], run_results: Path | None) -> RunS
                 summary.checks_passed += 1
             elif evaluation.severity == dg.AssetCheckSeverity.WARN:
                 summary.check_warnings += 1
+            elif is_reconciliation_check(evaluation.check_name):
+                summary.reconciliation_breaks += 1
             else:
                 summary.checks_failed += 1
         elif event.event_type == dg.DagsterEventType.STEP_START and event.step_key:

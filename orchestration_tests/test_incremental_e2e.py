@@ -21,6 +21,7 @@ unit tests and GX run in the session's pipeline run).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -207,5 +208,12 @@ def test_every_run_ends_with_a_summary(e2e_run: PipelineRun) -> None:
     for output in (first, second):
         assert ", 0 failed" in output.split("Run summary", 1)[1].split("  checks:", 1)[0]
         checks = output.split("  checks:  ", 1)[1].splitlines()[0]
-        assert checks.endswith(" passed, 0 failed") or " passed, 0 failed (" in checks
+        # No mart definition broken; three reconciliation suites find the hand-built
+        # sources disagreeing, as the fixture was written before §8: credits vs billing (7
+        # contract-months without their booking), deployments vs change requests (2
+        # services) and major incidents vs ServiceNow (3 services). They are findings,
+        # reported apart from failures.
+        assert re.fullmatch(
+            r"\d+ passed, 0 failed( \(\d+ warnings\))?; 3 reconciliation breaks", checks
+        ), checks
         assert "  time:    ingest " in output and "dbt build " in output

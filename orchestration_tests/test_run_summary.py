@@ -12,7 +12,10 @@ from orchestration.run_summary import summarise
 
 @dg.asset(
     key=["raw", "tool__entity"],
-    check_specs=[dg.AssetCheckSpec("gx_suite", asset=["raw", "tool__entity"])],
+    check_specs=[
+        dg.AssetCheckSpec("gx_suite", asset=["raw", "tool__entity"]),
+        dg.AssetCheckSpec("gx_recon_raw_to_staging", asset=["raw", "tool__entity"]),
+    ],
 )
 def raw_tool_entity():
     yield dg.MaterializeResult(
@@ -25,6 +28,8 @@ def raw_tool_entity():
         }
     )
     yield dg.AssetCheckResult(check_name="gx_suite", passed=False)
+    # a reconciliation suite (expectations/suites): a break, counted apart from failures
+    yield dg.AssetCheckResult(check_name="gx_recon_raw_to_staging", passed=False)
 
 
 @dg.asset(
@@ -61,8 +66,10 @@ def test_summary_counts_the_run(tmp_path: Path) -> None:
     summary = summarise(instance.all_logs(result.run_id), run_results)
     assert (summary.files_loaded, summary.files_skipped, summary.files_rejected) == (3, 2, 1)
     assert (summary.records_loaded, summary.records_rejected) == (120, 4)
-    # gx_suite failed (ERROR severity); unique_fct_x_id is a dbt test: not a check here
+    # gx_suite failed (ERROR severity); gx_recon_raw_to_staging is a reconciliation break;
+    # unique_fct_x_id is a dbt test: not a check here
     assert (summary.checks_passed, summary.checks_failed) == (0, 1)
+    assert summary.reconciliation_breaks == 1
     lines = summary.lines()
     assert lines[1] == "  files:   3 loaded, 2 already loaded, 1 rejected"
     assert lines[2] == "  records: 120 loaded, 4 rejected"
@@ -70,7 +77,7 @@ def test_summary_counts_the_run(tmp_path: Path) -> None:
     assert lines[3] == (
         "  dbt:     2 models built, 1 failed, 1 seeds; tests 2 passed, 1 failed, 1 warned"
     )
-    assert lines[4] == "  checks:  0 passed, 1 failed"
+    assert lines[4] == "  checks:  0 passed, 1 failed; 1 reconciliation breaks"
     # both steps were timed (the toy steps are neither ingest, dbt nor validation)
     assert list(summary.phase_seconds) == ["exports and reports"]
     assert lines[5].startswith("  time:    exports and reports ")
