@@ -1,8 +1,7 @@
 """The same dbt project on Apache Spark (local mode) gives the same answers as DuckDB.
 
-For each hand-built landing fixture built on DuckDB (conftest's `duckdb_build`; the
-generated sample is compared on PostgreSQL only, to keep `make test-engines` short: a
-Spark build costs minutes of JVM per fixture, whatever its size): the raw rows DuckDB
+For each landing fixture built on DuckDB (conftest's `duckdb_build`: the hand-built ones
+and the small generated sample with every tool's exports): the raw rows DuckDB
 ingested are copied into a fresh Spark warehouse and metastore (`orchestration.engines.spark
 load`, its own folder per fixture: embedded Derby admits one process per metastore),
 `dbt build --target spark` runs every seed, model, unit test and data test there (dbt-spark
@@ -29,22 +28,13 @@ import pytest
 from orchestration_tests.conftest import PROJECT_ROOT
 from orchestration_tests.engines.conftest import (
     BUILT_SCHEMAS,
-    GENERATED,
-    LANDINGS,
     DbtBuild,
     duckdb_relations,
     run_dbt_build,
 )
 from orchestration_tests.engines.parity import Relation, differences
 
-# The hand-built landing folders (`orchestration_tests/fixtures/landing_*`).
-SPARK_LANDINGS = [name for name in LANDINGS if name != GENERATED]
-
-pytestmark = [
-    pytest.mark.engines,
-    pytest.mark.spark,
-    pytest.mark.parametrize("duckdb_build", SPARK_LANDINGS, indirect=True),
-]
+pytestmark = [pytest.mark.engines, pytest.mark.spark]
 
 RAW = "raw"
 
