@@ -108,16 +108,17 @@ test: lint pytest
 
 # PostgreSQL from Debian's `postgresql` package when missing; the test starts a throwaway
 # cluster on a free loopback port and stops it (orchestration/engines/postgres.py).
-# Spark: pyspark (the `spark` group) in local mode in dbt's own process, needs Java 17;
+# Spark: pyspark (the `spark` group) in local mode in dbt's own process, needs Java 17
+# (installed from Debian's openjdk-17-jre-headless when missing);
 # each fixture gets its own warehouse and Derby metastore in a temporary folder
 # (orchestration/engines/spark.py).
 test-engines: setup-engines
 	$(BIN)/python -m orchestration.engines.postgres install
-	$(BIN)/python -m orchestration.engines.spark check
+	$(BIN)/python -m orchestration.engines.spark install
 	$(BIN)/pytest -m engines
 
 test-spark: setup-engines
-	$(BIN)/python -m orchestration.engines.spark check
+	$(BIN)/python -m orchestration.engines.spark install
 	$(BIN)/pytest -m spark
 
 format: setup

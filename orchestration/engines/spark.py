@@ -107,6 +107,30 @@ def check() -> str:
     return f"pyspark {pyspark.__version__}, {version.splitlines()[0]}"
 
 
+def install() -> str:
+    """``check()``, after installing Java 17 from Debian's ``openjdk-17-jre-headless``
+    package when no Java 17+ is found and this is root with apt-get (as PostgreSQL is
+    installed for ``make test-engines``); a missing pyspark is never installed here."""
+    try:
+        return check()
+    except SparkUnavailable as error:
+        if not str(error).startswith("pyspark needs Java"):
+            raise
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            raise SparkUnavailable(
+                f"{error}; cannot install it here (needs root and apt-get)"
+            ) from error
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print("Installing Java 17 from Debian's openjdk-17-jre-headless package", flush=True)
+    subprocess.run(["apt-get", "-q", "update"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "-q", "-y", "install", "--no-install-recommends", "openjdk-17-jre-headless"],
+        check=True,
+        env=env,
+    )
+    return check()
+
+
 def spark_type(duckdb_type: str) -> str:
     if duckdb_type.startswith("DECIMAL("):
         return duckdb_type.lower().replace(" ", "")
@@ -248,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orchestration.engines.spark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="pyspark is installed and finds Java 17+")
+    commands.add_parser("install", help="check, installing Java 17 with apt-get when missing")
     load = commands.add_parser("load", help="copy DuckDB's raw tables into Spark's raw database")
     load.add_argument("--warehouse", type=Path, default=None, help="DuckDB file to copy from")
     dump = commands.add_parser("dump", help="pickle every relation of some Spark databases")
@@ -256,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check":
         print(check())
+    elif args.command == "install":
+        print(install())
     elif args.command == "load":
         warehouse = args.warehouse or settings.warehouse_path()
         copied = load_raw(warehouse)

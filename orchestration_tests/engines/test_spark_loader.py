@@ -156,3 +156,57 @@ def _spark_seed_literal(value: object) -> str:
 )
 def test_spark_seed_values_are_escaped_literals(value: object, literal: str) -> None:
     assert _spark_seed_literal(value) == literal
+
+
+def _fake_machine(monkeypatch: pytest.MonkeyPatch, java_after_install: str | None) -> list:
+    """pyspark importable, no java on PATH until apt-get installs `java_after_install`."""
+    import shutil
+    import subprocess
+    import sys
+    import types
+
+    from orchestration.engines import spark
+
+    calls: list[list[str]] = []
+    installed: dict[str, bool] = {"java": False}
+    monkeypatch.setitem(sys.modules, "pyspark", types.SimpleNamespace(__version__="4.3.0"))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(spark.os, "geteuid", lambda: 0)
+
+    def which(name: str) -> str | None:
+        if name == "apt-get":
+            return "/usr/bin/apt-get"
+        return "/usr/bin/java" if name == "java" and installed["java"] else None
+
+    def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess:
+        calls.append(command)
+        if command[:1] == ["apt-get"] and "install" in command:
+            installed["java"] = java_after_install is not None
+        return subprocess.CompletedProcess(command, 0, "", java_after_install or "")
+
+    monkeypatch.setattr(shutil, "which", which)
+    monkeypatch.setattr(spark.subprocess, "run", run)
+    monkeypatch.setattr(spark.Path, "exists", lambda self: installed["java"])
+    return calls
+
+
+def test_install_brings_java_17_with_apt_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.engines import spark
+
+    calls = _fake_machine(monkeypatch, 'openjdk version "17.0.15" 2025-04-15')
+    assert spark.install() == 'pyspark 4.3.0, openjdk version "17.0.15" 2025-04-15'
+    assert calls == [
+        ["apt-get", "-q", "update"],
+        ["apt-get", "-q", "-y", "install", "--no-install-recommends", "openjdk-17-jre-headless"],
+        ["/usr/bin/java", "-version"],
+    ]
+
+
+def test_install_without_root_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.engines import spark
+
+    calls = _fake_machine(monkeypatch, None)
+    monkeypatch.setattr(spark.os, "geteuid", lambda: 1000)
+    with pytest.raises(spark.SparkUnavailable, match=r"needs Java 17.*needs root and apt-get"):
+        spark.install()
+    assert calls == []
