@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orchestration.system_packages import apt_install, can_install
+
 SERVER_PROGRAMS = ("initdb", "pg_ctl", "postgres")
 DEBIAN_BIN_DIRS = Path("/usr/lib/postgresql")
 CLUSTER_USER = "postgres"
@@ -122,18 +124,13 @@ def install() -> Path:
     found = find_bin_dir()
     if found is not None:
         return found
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not can_install():
         raise PostgresUnavailable(
             "PostgreSQL's initdb/pg_ctl were not found and cannot be installed here "
             "(needs root and apt-get): install PostgreSQL (Debian: `apt-get install postgresql`)"
         )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    apt = ["apt-get", "-q", "-y", "-o", "Dpkg::Options::=--force-confold"]
     print("Installing PostgreSQL from Debian's postgresql package", flush=True)
-    subprocess.run(["apt-get", "-q", "update"], check=True, env=env)
-    subprocess.run(
-        [*apt, "install", "--no-install-recommends", "postgresql-common"], check=True, env=env
-    )
+    apt_install("postgresql-common")
     config = Path("/etc/postgresql-common/createcluster.conf")
     if config.is_file():
         text = config.read_text()
@@ -141,7 +138,7 @@ def install() -> Path:
         if "create_main_cluster = false" not in text:
             text += "\ncreate_main_cluster = false\n"
         config.write_text(text)
-    subprocess.run([*apt, "install", "--no-install-recommends", "postgresql"], check=True, env=env)
+    apt_install("postgresql", update=False)
     found = find_bin_dir()
     if found is None:
         raise PostgresUnavailable("the postgresql package installed no initdb/pg_ctl")

@@ -40,6 +40,7 @@ import yaml
 
 from orchestration import settings
 from orchestration.engines.load_raw import RAW_SCHEMA, raw_tables
+from orchestration.system_packages import apt_install, can_install
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROFILES = PROJECT_ROOT / "profiles.yml"
@@ -116,18 +117,12 @@ def install() -> str:
     except SparkUnavailable as error:
         if not str(error).startswith("pyspark needs Java"):
             raise
-        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        if not can_install():
             raise SparkUnavailable(
                 f"{error}; cannot install it here (needs root and apt-get)"
             ) from error
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     print("Installing Java 17 from Debian's openjdk-17-jre-headless package", flush=True)
-    subprocess.run(["apt-get", "-q", "update"], check=True, env=env)
-    subprocess.run(
-        ["apt-get", "-q", "-y", "install", "--no-install-recommends", "openjdk-17-jre-headless"],
-        check=True,
-        env=env,
-    )
+    apt_install("openjdk-17-jre-headless")
     return check()
 
 

@@ -12,12 +12,13 @@ proxy flags send any request Chromium itself would make to a closed port.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from orchestration.system_packages import apt_install, can_install
 
 CANDIDATES = ("chromium", "chromium-browser")
 WIDTH = 1280
@@ -44,19 +45,13 @@ def install() -> Path:
     found = find()
     if found:
         return found
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not can_install():
         raise ChromiumUnavailable(
             "chromium was not found and cannot be installed here (needs root and apt-get): "
             "install it (Debian: `apt-get install chromium`)"
         )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     print("Installing Chromium from Debian's chromium package", flush=True)
-    subprocess.run(["apt-get", "-q", "update"], check=True, env=env)
-    subprocess.run(
-        ["apt-get", "-q", "-y", "install", "--no-install-recommends", "chromium"],
-        check=True,
-        env=env,
-    )
+    apt_install("chromium")
     found = find()
     if found is None:
         raise ChromiumUnavailable("apt-get installed chromium but it is not on PATH")

@@ -197,7 +197,16 @@ def test_install_brings_java_17_with_apt_when_missing(monkeypatch: pytest.Monkey
     assert spark.install() == 'pyspark 4.3.0, openjdk version "17.0.15" 2025-04-15'
     assert calls == [
         ["apt-get", "-q", "update"],
-        ["apt-get", "-q", "-y", "install", "--no-install-recommends", "openjdk-17-jre-headless"],
+        [
+            "apt-get",
+            "-q",
+            "-y",
+            "-o",
+            "Dpkg::Options::=--force-confold",
+            "install",
+            "--no-install-recommends",
+            "openjdk-17-jre-headless",
+        ],
         ["/usr/bin/java", "-version"],
     ]
 
