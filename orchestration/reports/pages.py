@@ -167,6 +167,15 @@ def _threshold_items(
     return items
 
 
+def _previous_and_current(period: Period, items: list[dict], column: str) -> list[tuple[str, list]]:
+    """A chart's two series: `<column>_previous` under the previous period's label, then
+    `<column>` under this period's (the queries return both side by side)."""
+    return [
+        (period.previous_label, [row[f"{column}_previous"] for row in items]),
+        (period.label, [row[column] for row in items]),
+    ]
+
+
 def _subtitle(period: Period, generated_from: str) -> str:
     return (
         f"Period {html.escape(period.label)} ({period.start.isoformat()} to "
@@ -203,10 +212,7 @@ def weekly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
     names = [row["group_name"] for row in groups]
 
     def pair(column: str) -> list[tuple[str, list]]:
-        return [
-            (period.previous_label, [row[f"{column}_previous"] for row in groups]),
-            (period.label, [row[column] for row in groups]),
-        ]
+        return _previous_and_current(period, groups, column)
 
     metrics = (
         table(
@@ -374,10 +380,7 @@ def monthly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
             "chart-csat",
             "CSAT per segment",
             [row["segment"] for row in csat],
-            [
-                (period.previous_label, [row["csat_pct_previous"] for row in csat]),
-                (period.label, [row["csat_pct"] for row in csat]),
-            ],
+            _previous_and_current(period, csat, "csat_pct"),
             yaxis="%",
         )
         + "<h3>Support: resolution time and cost per ticket</h3>"
@@ -401,20 +404,14 @@ def monthly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
             "chart-resolution",
             "Average resolution time per group",
             group_names,
-            [
-                (period.previous_label, [row["resolution_mean_hours_previous"] for row in support]),
-                (period.label, [row["resolution_mean_hours"] for row in support]),
-            ],
+            _previous_and_current(period, support, "resolution_mean_hours"),
             yaxis="hours (mean)",
         )
         + bar_chart(
             "chart-cost",
             "Cost per ticket per group",
             group_names,
-            [
-                (period.previous_label, [row["cost_per_ticket_previous"] for row in support]),
-                (period.label, [row["cost_per_ticket"] for row in support]),
-            ],
+            _previous_and_current(period, support, "cost_per_ticket"),
             yaxis="cost per ticket",
         )
         + "<h3>SLA attainment</h3>"
@@ -435,10 +432,7 @@ def monthly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
             "chart-sla",
             "SLA attainment per metric",
             [row["sla_metric"] for row in sla],
-            [
-                (period.previous_label, [row["attainment_pct_previous"] for row in sla]),
-                (period.label, [row["attainment_pct"] for row in sla]),
-            ],
+            _previous_and_current(period, sla, "attainment_pct"),
             yaxis="%",
         )
         + "<h3>Incident response: MTTA and MTTR by severity</h3>"
@@ -462,20 +456,14 @@ def monthly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
             "chart-mttr",
             "MTTR by severity and service",
             [f"{row['severity']} {row['service_id']}" for row in incidents],
-            [
-                (period.previous_label, [row["mttr_minutes_previous"] for row in incidents]),
-                (period.label, [row["mttr_minutes"] for row in incidents]),
-            ],
+            _previous_and_current(period, incidents, "mttr_minutes"),
             yaxis="minutes (mean)",
         )
         + bar_chart(
             "chart-mtta",
             "MTTA by severity and service",
             [f"{row['severity']} {row['service_id']}" for row in incidents],
-            [
-                (period.previous_label, [row["mtta_minutes_previous"] for row in incidents]),
-                (period.label, [row["mtta_minutes"] for row in incidents]),
-            ],
+            _previous_and_current(period, incidents, "mtta_minutes"),
             yaxis="minutes (mean)",
         )
         + "<h3>Incidents per service</h3>"
@@ -493,10 +481,7 @@ def monthly_report(con: duckdb.DuckDBPyConnection, period: Period) -> str:
             "chart-incidents",
             "Incidents per service",
             [row["service_id"] for row in per_service],
-            [
-                (period.previous_label, [row["incidents_previous"] for row in per_service]),
-                (period.label, [row["incidents"] for row in per_service]),
-            ],
+            _previous_and_current(period, per_service, "incidents"),
             yaxis="incidents",
         )
     )
