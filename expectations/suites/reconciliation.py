@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -155,8 +155,21 @@ order by quarter_start, service_id
 """
 
 
-def build_deployments_vs_changes() -> gx.ExpectationSuite:
+def _within_tolerance(column: str, reason: str) -> Any:
+    """A difference in % (or points) between two sources: 0..reconciliation_tolerance_pct,
+    the bound given at run time; a break is critical (ERROR)."""
     import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column,
+        min_value=0,
+        max_value=TOLERANCE_PARAMETER,
+        severity="critical",
+        meta=_why(reason),
+    )
+
+
+def build_deployments_vs_changes() -> gx.ExpectationSuite:
 
     return _suite(
         DEPLOYMENTS_VS_CHANGES,
@@ -164,31 +177,21 @@ def build_deployments_vs_changes() -> gx.ExpectationSuite:
         "one row per service x quarter (production deployments vs ServiceNow changes)",
         [
             _non_empty("production deployments or closed change requests"),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="count_difference_pct",
-                min_value=0,
-                max_value=TOLERANCE_PARAMETER,
-                severity="critical",
-                meta=_why(
-                    "Successful production deployments (GitLab, Jenkins, GitHub) and "
-                    "ServiceNow change requests closed `successful` of the service in the "
-                    "quarter: |deployments - changes| / the larger, in %, within "
-                    "reconciliation_tolerance_pct. A change is counted in the quarter its "
-                    "work ended (else closed), a deployment in the quarter it finished."
-                ),
+            _within_tolerance(
+                "count_difference_pct",
+                "Successful production deployments (GitLab, Jenkins, GitHub) and "
+                "ServiceNow change requests closed `successful` of the service in the "
+                "quarter: |deployments - changes| / the larger, in %, within "
+                "reconciliation_tolerance_pct. A change is counted in the quarter its "
+                "work ended (else closed), a deployment in the quarter it finished.",
             ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="success_rate_difference_pct",
-                min_value=0,
-                max_value=TOLERANCE_PARAMETER,
-                severity="critical",
-                meta=_why(
-                    "Deployment success rate (successful / finished production attempts) "
-                    "and change success rate (`successful` / closed with a close code) "
-                    "differ by at most reconciliation_tolerance_pct percentage points. "
-                    "A side with nothing to compare (NULL rate) is not judged here: the "
-                    "count check already flags it."
-                ),
+            _within_tolerance(
+                "success_rate_difference_pct",
+                "Deployment success rate (successful / finished production attempts) "
+                "and change success rate (`successful` / closed with a close code) "
+                "differ by at most reconciliation_tolerance_pct percentage points. "
+                "A side with nothing to compare (NULL rate) is not judged here: the "
+                "count check already flags it.",
             ),
         ],
     )
@@ -302,7 +305,6 @@ order by quarter_start, service_id
 
 
 def build_major_incidents() -> gx.ExpectationSuite:
-    import great_expectations.expectations as gxe
 
     return _suite(
         MAJOR_INCIDENTS,
@@ -310,18 +312,13 @@ def build_major_incidents() -> gx.ExpectationSuite:
         "one row per service x quarter (alerting-tool vs ServiceNow major incidents)",
         [
             _non_empty("major incidents"),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="count_difference_pct",
-                min_value=0,
-                max_value=TOLERANCE_PARAMETER,
-                severity="critical",
-                meta=_why(
-                    "Major incidents (SEV1/SEV2 or PagerDuty `major`) raised in "
-                    "PagerDuty/Opsgenie vs ServiceNow incidents of priority 1-2 opened for "
-                    "the service in the quarter (every service, production or not, on both "
-                    "sides): |difference| / the larger, in %, within "
-                    "reconciliation_tolerance_pct."
-                ),
+            _within_tolerance(
+                "count_difference_pct",
+                "Major incidents (SEV1/SEV2 or PagerDuty `major`) raised in "
+                "PagerDuty/Opsgenie vs ServiceNow incidents of priority 1-2 opened for "
+                "the service in the quarter (every service, production or not, on both "
+                "sides): |difference| / the larger, in %, within "
+                "reconciliation_tolerance_pct.",
             ),
         ],
     )
