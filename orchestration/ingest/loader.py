@@ -28,6 +28,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -145,8 +146,22 @@ class LandingFile:
     size: int
 
 
+# DuckDB's own defaults are 80% of RAM and every core; the dbt profile (profiles.yml)
+# reads the same variables with the same defaults.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+DEFAULT_DUCKDB_THREADS = "2"
+
+
+def duckdb_settings() -> dict[str, str]:
+    """`memory_limit` and `threads` from KPI_DUCKDB_MEMORY_LIMIT / KPI_DUCKDB_THREADS."""
+    return {
+        "memory_limit": os.environ.get("KPI_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT,
+        "threads": os.environ.get("KPI_DUCKDB_THREADS") or DEFAULT_DUCKDB_THREADS,
+    }
+
+
 def connect(warehouse_path: Path | str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(warehouse_path))
+    con = duckdb.connect(str(warehouse_path), config=duckdb_settings())
     con.execute("set TimeZone = 'UTC'")
     return con
 

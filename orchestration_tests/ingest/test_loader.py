@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from orchestration.ingest.loader import LEDGER, FileResult, connect, ingest
 from orchestration.ingest.registry import REGISTRY
@@ -339,3 +340,23 @@ def test_a_file_whose_name_carries_data_is_loaded_even_with_known_content() -> N
     named = replace(plain, file_hints=lambda path: {"schedule_id": path.stem})
     assert _identity(plain, "a/b/one.json", "abc") == _identity(plain, "a/b/two.json", "abc")
     assert _identity(named, "a/b/one.json", "abc") != _identity(named, "a/b/two.json", "abc")
+
+
+def test_connect_sets_duckdb_memory_limit_and_threads_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # DuckDB would otherwise take 80% of RAM and every core; 1GB = 10^9 bytes, which
+    # DuckDB shows as 953.6 MiB (10^9 / 2^20 = 953.67).
+    monkeypatch.setenv("KPI_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("KPI_DUCKDB_THREADS", "1")
+    con = connect(":memory:")
+    assert con.execute(
+        "select current_setting('memory_limit'), current_setting('threads')"
+    ).fetchone() == ("953.6 MiB", 1)
+    monkeypatch.delenv("KPI_DUCKDB_MEMORY_LIMIT")
+    monkeypatch.delenv("KPI_DUCKDB_THREADS")
+    # The defaults: 4GB = 4 × 10^9 / 2^20 = 3814.7 MiB, shown as 3.7 GiB; 2 threads.
+    con = connect(":memory:")
+    assert con.execute(
+        "select current_setting('memory_limit'), current_setting('threads')"
+    ).fetchone() == ("3.7 GiB", 2)
