@@ -20,7 +20,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 
-.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence
+.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence bench
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -35,6 +35,8 @@ help:
 	@echo "make purge RETAIN_DAYS=<n>  replace personal fields of raw records older than n days by their key"
 	@echo "make audit-verify  recompute the hash chain of audit.validation_runs, name any changed row"
 	@echo "make evidence QUARTER=2026Q2  validate the quarter and write data/exports/audit/evidence_<Q>.zip"
+	@echo "make bench SCALE=hundredth  generate exports at a scale (large, tenth, hundredth or a number),"
+	@echo "            run the pipeline into a fresh warehouse, measure it: benchmarks/results/<date>-<scale>.md"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -89,6 +91,12 @@ audit-verify: setup
 evidence: setup
 	@test -n "$(QUARTER)" || { echo "usage: make evidence QUARTER=2026Q2"; exit 2; }
 	$(BIN)/python -m orchestration.exports.evidence --quarter $(QUARTER)
+
+# benchmarks/README.md: SCALE=large|tenth|hundredth|<generator scale>; work folder
+# data/bench/<scale>/ (deleted first). BENCH_ARGS passes more options (--skip-incremental, ...).
+bench: setup
+	@test -n "$(SCALE)" || { echo "usage: make bench SCALE=hundredth|tenth|large|<number>"; exit 2; }
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(BENCH_ARGS)
 
 # The instance's run queue (one warehouse writer at a time) is orchestration/dagster.yaml.
 ui: setup

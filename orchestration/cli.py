@@ -20,8 +20,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration import settings
+
+if TYPE_CHECKING:
+    from orchestration.run_summary import RunSummary
 
 
 def _landing_is_empty(landing: Path) -> bool:
@@ -42,6 +46,12 @@ def generate_samples(landing: Path, seed: int, scale: float) -> None:
 def run_pipeline(full_refresh: bool = False) -> bool:
     """Execute `kpi_pipeline_job` in this process, print its summary; True when every step
     succeeded."""
+    return execute_pipeline(full_refresh)[0]
+
+
+def execute_pipeline(full_refresh: bool = False) -> tuple[bool, RunSummary]:
+    """`run_pipeline`, also returning the printed run summary (phase times, records: what
+    the benchmark reads, benchmarks/run.py)."""
     import dagster as dg
 
     from orchestration.resources import dbt_project
@@ -87,8 +97,9 @@ def run_pipeline(full_refresh: bool = False) -> bool:
             "Reconciliation breaks are listed in audit.validation_runs and the Data Docs; "
             "`make evidence QUARTER=<YYYYQn>` packs a quarter for the auditors."
         )
-    print("\n".join(summarise(instance.all_logs(result.run_id), last_run_results).lines()))
-    return result.success and not failures
+    summary = summarise(instance.all_logs(result.run_id), last_run_results)
+    print("\n".join(summary.lines()))
+    return result.success and not failures, summary
 
 
 def main(argv: list[str] | None = None) -> int:

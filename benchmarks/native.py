@@ -1,0 +1,88 @@
+"""The physical limit for ingest: DuckDB's own `read_json` / `read_csv` (automatic schema
+detection) of the same landing files into tables of a scratch DuckDB file, one table per
+landing folder and file kind, one row per record (an envelope page's records unnested).
+
+It does none of the ingest's work beyond reading and storing: no SHA-256 ledger, no
+per-record validation or rejections, no raw JSON text kept beside the parsed values.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.loader import LINE_FORMATS, duckdb_settings
+from orchestration.ingest.registry import REGISTRY
+from orchestration.ingest.spec import FileFormat, SourceSpec
+
+# A whole API page is one JSON object: DuckDB's default limit (16 MiB) raised to the largest
+# file of the folder (DuckDB allocates buffers of this size, so no more than needed).
+MIN_OBJECT_SIZE = 16 << 20
+
+
+@dataclass
+class NativeRead:
+    seconds: float = 0.0
+    rows: int = 0
+    tables: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _statement(spec: SourceSpec, extension: str, files: list[Path], table: str) -> str:
+    listed = "[" + ", ".join(_quote(str(path)) for path in files) + "]"
+    if spec.file_format == FileFormat.CSV or extension == ".csv":
+        return f"create table {table} as select * from read_csv({listed}, union_by_name = true)"
+    if extension in LINE_FORMATS:
+        return (
+            f"create table {table} as select * from read_json({listed}, "
+            f"format = 'newline_delimited', union_by_name = true)"
+        )
+    largest = max(path.stat().st_size for path in files)
+    object_size = max(MIN_OBJECT_SIZE, largest + 1024)
+    reader = f"read_json({listed}, union_by_name = true, maximum_object_size = {object_size})"
+    if spec.records_key:
+        return (
+            f'create table {table} as select unnest("{spec.records_key}") as record from {reader}'
+        )
+    return f"create table {table} as select * from {reader}"
+
+
+def read_natively(landing: Path, scratch: Path) -> NativeRead:
+    """Read every registered landing folder with DuckDB's readers into `scratch` (deleted
+    first and afterwards); timed from the connection to the last table written."""
+    scratch.unlink(missing_ok=True)
+    result = NativeRead()
+    started = time.perf_counter()
+    con = duckdb.connect(str(scratch), config=duckdb_settings())
+    try:
+        for spec in REGISTRY:
+            folder = landing / spec.folder
+            if not folder.is_dir():
+                continue
+            by_extension: dict[str, list[Path]] = {}
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    by_extension.setdefault(path.suffix.lower(), []).append(path)
+            for extension, files in sorted(by_extension.items()):
+                table = f"{spec.raw_table}_{extension.lstrip('.')}"
+                try:
+                    con.execute(_statement(spec, extension, files, table))
+                except duckdb.Error as error:
+                    result.failures.append(f"{spec.folder} ({extension}): {error}".splitlines()[0])
+                    continue
+                result.rows += con.execute(f"select count(*) from {table}").fetchone()[0]
+                result.tables += 1
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    result.seconds = time.perf_counter() - started
+    scratch.unlink(missing_ok=True)
+    Path(f"{scratch}.wal").unlink(missing_ok=True)
+    return result
