@@ -14,13 +14,15 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.loader import LINE_FORMATS, duckdb_settings
+from orchestration.ingest.loader import BATCH_MAX_FILES, LINE_FORMATS, duckdb_settings
 from orchestration.ingest.registry import REGISTRY
 from orchestration.ingest.spec import FileFormat, SourceSpec
 
-# A whole API page is one JSON object: DuckDB's default limit (16 MiB) raised to the largest
-# file of the folder (DuckDB allocates buffers of this size, so no more than needed).
-MIN_OBJECT_SIZE = 16 << 20
+# A whole API page is one JSON object, so the object size limit is the largest file's size.
+# JSON is read with DuckDB's automatic schema (sampled from the first files), not
+# union_by_name: that opens every file of the statement at once with a buffer each and runs
+# out of a 4 GB memory_limit on ~150 pages of 200 KB. At most BATCH_MAX_FILES files per
+# statement, as the ingest batches them; each batch is its own table.
 
 
 @dataclass
@@ -42,11 +44,10 @@ def _statement(spec: SourceSpec, extension: str, files: list[Path], table: str) 
     if extension in LINE_FORMATS:
         return (
             f"create table {table} as select * from read_json({listed}, "
-            f"format = 'newline_delimited', union_by_name = true)"
+            f"format = 'newline_delimited')"
         )
-    largest = max(path.stat().st_size for path in files)
-    object_size = max(MIN_OBJECT_SIZE, largest + 1024)
-    reader = f"read_json({listed}, union_by_name = true, maximum_object_size = {object_size})"
+    object_size = max(path.stat().st_size for path in files) + 1024
+    reader = f"read_json({listed}, maximum_object_size = {object_size})"
     if spec.records_key:
         return (
             f'create table {table} as select unnest("{spec.records_key}") as record from {reader}'
@@ -71,14 +72,17 @@ def read_natively(landing: Path, scratch: Path) -> NativeRead:
                 if path.is_file() and not path.name.startswith("."):
                     by_extension.setdefault(path.suffix.lower(), []).append(path)
             for extension, files in sorted(by_extension.items()):
-                table = f"{spec.raw_table}_{extension.lstrip('.')}"
-                try:
-                    con.execute(_statement(spec, extension, files, table))
-                except duckdb.Error as error:
-                    result.failures.append(f"{spec.folder} ({extension}): {error}".splitlines()[0])
-                    continue
-                result.rows += con.execute(f"select count(*) from {table}").fetchone()[0]
-                result.tables += 1
+                for number, start in enumerate(range(0, len(files), BATCH_MAX_FILES), 1):
+                    batch = files[start : start + BATCH_MAX_FILES]
+                    table = f"{spec.raw_table}_{extension.lstrip('.')}_{number}"
+                    try:
+                        con.execute(_statement(spec, extension, batch, table))
+                    except duckdb.Error as error:
+                        message = f"{spec.folder} ({extension}): {error}".splitlines()[0]
+                        result.failures.append(message)
+                        continue
+                    result.rows += con.execute(f"select count(*) from {table}").fetchone()[0]
+                    result.tables += 1
         con.execute("checkpoint")
     finally:
         con.close()

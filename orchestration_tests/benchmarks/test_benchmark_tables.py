@@ -152,24 +152,29 @@ def test_combined_table_orders_scales_and_measures_growth(tmp_path: Path) -> Non
     )
 
 
-def test_holdback_takes_the_newest_pages_within_one_percent() -> None:
+def test_holdback_takes_the_newest_stream_pages_within_the_budget() -> None:
+    events = "zendesk/ticket_metric_events/ticket_metric_events"
     sizes = {
-        # 8 pages of 100 bytes: the newest two by date are 2026-06 p002, then 2026-06 p001.
-        **{f"zendesk/tickets/tickets_2026-0{m}_p00{p}.json": 100 for m in (3, 6) for p in (1, 2)},
-        **{f"zendesk/tickets/tickets_2026-0{m}_p001.json": 100 for m in (1, 2, 4, 5)},
-        # one reference file without a date: never held back
+        # 8 event pages of 100 bytes: the newest by date are 2026-06 p002, then p001.
+        **{f"{events}_2026-0{m}_p00{p}.json": 100 for m in (3, 6) for p in (1, 2)},
+        **{f"{events}_2026-0{m}_p001.json": 100 for m in (1, 2, 4, 5)},
+        # Entities, not a stream: never held back, however new.
+        "zendesk/tickets/tickets_2026-07-01_p001.json": 40,
+        # One reference file without a date.
         "catalog/services/services.csv": 9_000,
-        "pagerduty/incidents/incidents_2026-06_p001.json": 50,
+        # A stream's only page: a folder keeps three quarters (1 // 4 = 0 may go).
+        "pagerduty/log_entries/log_entries_2026-06_p001.json": 50,
     }
-    # 1% of 9,000 + 800 + 50 = 98.5 bytes: no 100-byte page fits, and the 50-byte page is
-    # its folder's only file (a folder keeps three quarters: 1 // 4 = 0 may go): nothing.
+    # 1% of 9,000 + 800 + 40 + 50 = 98.9 bytes: no 100-byte page fits.
     assert holdback.choose_holdback(sizes, 0.01) == []
-    # 3% = 295.5 bytes: tickets (800 bytes, visited first) gives 2026-06 p002, then p001;
-    # the third page would break the budget (300 > 295.5); at most 8 // 4 = 2 anyway.
+    # 3% = 296.7 bytes: the newest page, then the next; a third would make 300 > 296.7
+    # (and 8 // 4 = 2 is the folder's most anyway).
     assert holdback.choose_holdback(sizes, 0.03) == [
-        "zendesk/tickets/tickets_2026-06_p001.json",
-        "zendesk/tickets/tickets_2026-06_p002.json",
+        f"{events}_2026-06_p001.json",
+        f"{events}_2026-06_p002.json",
     ]
+    # 10% = 989 bytes: still two (the quarter rule), never the tickets page.
+    assert len(holdback.choose_holdback(sizes, 0.10)) == 2
 
 
 def test_holdback_moves_files_out_and_back(tmp_path: Path) -> None:
