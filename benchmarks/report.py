@@ -244,6 +244,19 @@ def render_result(result: dict[str, Any]) -> str:
                 INCREMENTAL_VS_FULL.status(ratios["incremental_vs_full"]),
             )
         )
+        steps = incremental.get("phases") or {}
+        if steps:
+            lines.append(
+                _row(
+                    "seconds: incremental run by phase",
+                    ", ".join(
+                        f"{name} {_seconds(steps.get(name))}"
+                        for name in ("ingest", "dbt build", "validation")
+                    ),
+                    "",
+                    "",
+                )
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -323,3 +336,20 @@ def latest_per_scale(results_dir: Path) -> list[dict[str, Any]]:
         if label not in latest or result["date"] >= latest[label]["date"]:
             latest[label] = result
     return list(latest.values())
+
+
+def rerender(results_dir: Path) -> None:
+    """Write every `<date>-<scale>.md` and `summary.md` again from the `.json` figures."""
+    for path in sorted(results_dir.glob("*.json")):
+        path.with_suffix(".md").write_text(render_result(json.loads(path.read_text())))
+    (results_dir / "summary.md").write_text(render_summary(latest_per_scale(results_dir)))
+
+
+def render_summary(results: list[dict[str, Any]]) -> str:
+    return "# Benchmark results, newest of each scale\n\n" + render_combined(results)
+
+
+if __name__ == "__main__":
+    import sys
+
+    rerender(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "results")

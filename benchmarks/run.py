@@ -239,8 +239,7 @@ def write_results(result: dict[str, Any], results_dir: Path) -> Path:
     Path(f"{stem}.json").write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
     Path(f"{stem}.md").write_text(report.render_result(result))
     (results_dir / "summary.md").write_text(
-        "# Benchmark results, newest of each scale\n\n"
-        + report.render_combined(report.latest_per_scale(results_dir))
+        report.render_summary(report.latest_per_scale(results_dir))
     )
     return Path(f"{stem}.md")
 

@@ -84,7 +84,13 @@ RESULT = {
     "dbt_subset_seconds": 9.0,
     "lower_bound_seconds": 3.0,
     "lower_bound_matches": True,
-    "incremental": {"seconds": 20.0, "records": 101, "files": 3, "fraction_of_records": 0.01},
+    "incremental": {
+        "seconds": 20.0,
+        "records": 101,
+        "files": 3,
+        "fraction_of_records": 0.01,
+        "phases": {"ingest": 0.5, "dbt build": 15.25, "validation": 3.0},
+    },
 }
 
 
@@ -126,6 +132,10 @@ def test_one_run_renders_as_one_table_with_targets() -> None:
     assert (
         "| incremental run vs full run | 20.0 s / 80.0 s = 25.0% "
         "(+101 records = 1.0%, 3 files) | < 10% | missed |"
+    ) in table
+    assert (
+        "| seconds: incremental run by phase | ingest 0.5 s, dbt build 15.2 s, "
+        "validation 3.0 s |  |  |"
     ) in table
     # Every row has the table's four columns.
     assert all(line.count("|") == 5 for line in table)
