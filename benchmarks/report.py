@@ -133,13 +133,15 @@ def render_result(result: dict[str, Any]) -> str:
         "",
         f"Machine: {result['machine']}. DuckDB memory_limit {result['duckdb']['memory_limit']}, "
         f"threads {result['duckdb']['threads']}. Pipeline "
-        f"{'succeeded' if result.get('pipeline_ok') else 'FAILED'}.",
+        f"{'succeeded' if result.get('pipeline_ok') else 'FAILED'}"
+        + (f": {result['failure']}" if result.get("failure") else "")
+        + ".",
         "",
         _row("measure", "value", "target", "result"),
         _row("---", "---:", "---", "---"),
     ]
-    for folder, records in sorted(result["records"].items()):
-        files = result["files"].get(folder, 0)
+    for folder, records in sorted(result.get("records", {}).items()):
+        files = result.get("files", {}).get(folder, 0)
         lines.append(
             _row(
                 f"records: {folder}",

@@ -203,10 +203,17 @@ def run(
             "records_rejected": summary.records_rejected,
             "peak_rss_bytes": full_memory.peak_bytes,
             "warehouse_bytes": _file_bytes(warehouse),
-            **_measure_warehouse(warehouse),
+            "records": {},
+            "files": {},
         }
     )
     peaks = [generate_memory.peak_bytes, full_memory.peak_bytes]
+    try:
+        result.update(_measure_warehouse(warehouse))
+    except Exception as error:  # a failed run leaves no marts: report what there is
+        print(f"Full run incomplete, limits and incremental skipped: {error}")
+        result["failure"] = str(error).splitlines()[0]
+        limits = incremental = False
     if limits:
         with PeakSampler() as limits_memory:
             _limits(out, landing, warehouse, result)

@@ -147,8 +147,10 @@ class LandingFile:
 
 
 # DuckDB's own defaults are 80% of RAM and every core; the dbt profile (profiles.yml)
-# reads the same variables with the same defaults.
-DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+# reads the same variables with the same defaults. 8GB: a batch of up to BATCH_MAX_FILES
+# large pages is parsed at once (~6 GB for 169 Zendesk ticket pages, 192 MB, at generator
+# scale 43), and 4GB ran out of memory there.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "8GB"
 DEFAULT_DUCKDB_THREADS = "2"
 
 

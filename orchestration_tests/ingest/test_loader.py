@@ -355,8 +355,8 @@ def test_connect_sets_duckdb_memory_limit_and_threads_from_the_environment(
     ).fetchone() == ("953.6 MiB", 1)
     monkeypatch.delenv("KPI_DUCKDB_MEMORY_LIMIT")
     monkeypatch.delenv("KPI_DUCKDB_THREADS")
-    # The defaults: 4GB = 4 × 10^9 / 2^20 = 3814.7 MiB, shown as 3.7 GiB; 2 threads.
+    # The defaults: 8GB = 8 × 10^9 / 2^30 = 7.45 GiB, shown as 7.4 GiB; 2 threads.
     con = connect(":memory:")
     assert con.execute(
         "select current_setting('memory_limit'), current_setting('threads')"
-    ).fetchone() == ("3.7 GiB", 2)
+    ).fetchone() == ("7.4 GiB", 2)
