@@ -1,9 +1,11 @@
 """Benchmark scales: a number is the sample generator's `--scale`; the names are the issue's
 "large" (about 1,000,000 Zendesk tickets) and a tenth and a hundredth of it.
 
-The generator writes about 2,340 Zendesk tickets per unit of scale (23,388 at scale 10;
-`fct_tickets` of a run counts them), so 1,000,000 tickets is scale 1,000,000 / 2,340 ≈ 427,
-rounded to 430.
+The generator writes about 2,340 support tickets per unit of scale (23,388 at scale 10, the
+figure the issue's "large" was sized from), of which about 2,000 are Zendesk tickets and 340
+Jira Service Management tickets (`fct_tickets` by source: 2,000 + 329 at scale 1, 8,600 +
+1,463 at 4.3). Large = 430 therefore gives about 860,000 Zendesk tickets and 1,000,000
+support tickets in all; exactly 1,000,000 Zendesk tickets would be scale ~500.
 """
 
 from __future__ import annotations

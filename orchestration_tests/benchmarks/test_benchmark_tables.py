@@ -11,7 +11,7 @@ from benchmarks.scales import LARGE_SCALE, parse_scale
 
 
 def test_named_scales_are_large_and_its_tenth_and_hundredth() -> None:
-    # large ≈ 1,000,000 Zendesk tickets / ~2,340 per unit of generator scale ≈ 427 → 430.
+    # large ≈ 1,000,000 support tickets / ~2,340 per unit of generator scale ≈ 427 → 430.
     assert LARGE_SCALE == 430
     assert parse_scale("large").value == 430
     assert parse_scale("tenth").value == pytest.approx(43)
