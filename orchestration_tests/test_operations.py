@@ -224,3 +224,30 @@ def test_the_sensor_skips_while_a_run_writes(tmp_path: Path, monkeypatch, holder
     assert result.run_requests == []
     assert f"pid {holder.pid}" in result.skip_reason.skip_message
     assert result.cursor == "[]"
+
+
+def test_the_daily_schedule_builds_what_new_rows_reach(tmp_path: Path, monkeypatch) -> None:
+    from orchestration.schedules import daily_pipeline_schedule
+
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    folder = landing / "pagerduty" / "incidents"
+    folder.mkdir(parents=True)
+    shutil.copy2(FILE_A, folder / FILE_A.name)
+    monkeypatch.setenv("KPI_LANDING_DIR", str(landing))
+    monkeypatch.setenv("KPI_WAREHOUSE_PATH", str(warehouse))
+    context = dg.build_schedule_context(scheduled_execution_time=None)
+
+    # No warehouse yet: the whole job (a first build).
+    first = daily_pipeline_schedule(context)
+    assert isinstance(first, dg.RunRequest) and first.asset_selection is None
+    # Loaded and built, nothing new: no run.
+    _load(landing, warehouse)
+    _record_build(warehouse)
+    assert isinstance(daily_pipeline_schedule(context), dg.SkipReason)
+    # A new incidents file: its ingest and what lies downstream.
+    shutil.copy2(FILE_B, folder / FILE_B.name)
+    third = daily_pipeline_schedule(context)
+    assert third.tags["kpi/plan"] == "changed"
+    assert {key for key in third.asset_selection if key.path[0] == "raw"} == {
+        dg.AssetKey(["raw", "pagerduty__incidents"])
+    }
