@@ -18,22 +18,18 @@ data, so only the per-ticket selection (int_ticket_changes) can bring them back.
 
 Each batch goes through `make run` (orchestration.cli), so the build plan is tested too
 (orchestration/build_plan.py): the first batch is a full build, the others rebuild only
-what lies downstream of the raw tables that received rows, without the dbt unit tests,
-and with row-wise staging tests reading the new rows (macros/testing/new_rows_only.sql).
+what lies downstream of the raw tables that received rows, without the dbt unit tests.
 """
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration_tests.conftest import E2E_LANDING, PROJECT_ROOT, PipelineRun, run_cli
+from orchestration_tests.conftest import E2E_LANDING, PipelineRun, run_cli
 
 LATE = (
     "zendesk/ticket_metric_events/",
@@ -231,49 +227,3 @@ def test_later_batches_rebuild_only_what_their_rows_reach(incremental_run: Batch
     # Batch 3 touches no deployment, change or Statuspage source: fewer models than a full
     # build (the first batch builds them all).
     assert models[2] < models[0]
-
-
-def test_incremental_runs_test_staging_rows_loaded_since_the_last_build(
-    incremental_warehouse: Path, tmp_path: Path
-) -> None:
-    """With KPI_DBT_TEST_NEW_ROWS=1 (what the dbt asset sets for a changed plan), a
-    row-wise test of a staging model reads the rows loaded after its raw table's
-    `built_through`; a uniqueness test and a mart's test read every row."""
-    con = duckdb.connect(str(incremental_warehouse), read_only=True)
-    try:
-        (since,) = con.execute(
-            "select built_through from audit.dbt_build_state where raw_table = 'zendesk__tickets'"
-        ).fetchone()
-        (newest_ticket_load,) = con.execute(
-            "select max(loaded_at) from raw.ingest_files where raw_table = 'zendesk__tickets'"
-        ).fetchone()
-    finally:
-        con.close()
-    # Batch 3 brought no ticket file: built through batch 2's ticket load.
-    assert since == newest_ticket_load
-    tests = {
-        "row_wise": "not_null_stg_zendesk__tickets_status",
-        "unique": "unique_stg_zendesk__tickets_ticket_id",
-        "mart": "not_null_fct_tickets_ticket_id",
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    result = subprocess.run(
-        [dbt, "compile", "--quiet", "--target-path", str(tmp_path), "--select", *tests.values()],
-        cwd=PROJECT_ROOT,
-        env={
-            **os.environ,
-            "KPI_WAREHOUSE_PATH": str(incremental_warehouse),
-            "KPI_DBT_TEST_NEW_ROWS": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    compiled = {
-        kind: next(tmp_path.rglob(f"{name}.sql")).read_text() for kind, name in tests.items()
-    }
-    bound = f"_loaded_at > timestamp '{since:%Y-%m-%d %H:%M:%S.%f}'"
-    assert bound in compiled["row_wise"]
-    assert "_loaded_at" not in compiled["unique"]
-    assert "_loaded_at" not in compiled["mart"]

@@ -5,7 +5,6 @@ so lineage runs from each landing folder to the marts.
 """
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,7 +65,6 @@ def dbt_models(
         plan = plan_build(con, full_refresh=config.full_refresh, fingerprint=fingerprint)
         watermarks = ledger_watermarks(con) if con is not None else {}
     args = ["build", *(["--full-refresh"] if plan.full_refresh else [])]
-    new_rows_only = "0"
     if plan.kind == FULL:
         # New code: nothing is built with it yet, a failed build leaves a full plan.
         with _connect(path, read_only=False) as con:
@@ -74,15 +72,10 @@ def dbt_models(
     else:
         # dbt's advice for production runs: unit tests check code, not data; they ran
         # when this project was first built here (and in `make test`).
-        context.log.info(
-            "dbt project unchanged since its last build: unit tests skipped, row-wise "
-            "staging tests read the rows loaded since (macros/testing/new_rows_only.sql)"
-        )
+        context.log.info("dbt project unchanged since its last build: unit tests skipped")
         args += ["--exclude-resource-type", "unit_test"]
-        new_rows_only = "1"
-    with _environment(KPI_DBT_TEST_NEW_ROWS=new_rows_only):
-        invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
     target = Path(invocation.target_path)
     built = _built_models(target / "run_results.json")
     manifest = json.loads((target / "manifest.json").read_text())
@@ -95,21 +88,6 @@ def dbt_models(
             context.run_id,
         )
     _keep_last_run_artifacts(target)
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Environment variables for the dbt subprocess started inside the block."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager
