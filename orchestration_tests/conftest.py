@@ -104,3 +104,14 @@ def e2e_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
         raw_counts_after_second=raw_counts(warehouse),
         landing_hashes_before=hashes,
     )
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """`target/manifest.json` of the current project (`dbt parse` unless it is current):
+    what importing `orchestration.definitions` needs, e.g. to resolve asset selections."""
+    from orchestration.build_plan import prepare_manifest
+    from orchestration.resources import dbt_project
+
+    prepare_manifest(dbt_project)
+    return Path(dbt_project.manifest_path)

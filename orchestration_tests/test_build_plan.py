@@ -152,13 +152,15 @@ def test_the_fingerprint_follows_the_dbt_project_files(tmp_path: Path) -> None:
     assert project_fingerprint(tmp_path) != changed
 
 
-def test_a_changed_plan_selects_the_dbt_models_downstream_of_its_sources() -> None:
+def test_a_changed_plan_selects_the_dbt_models_downstream_of_its_sources(
+    dbt_manifest: Path,
+) -> None:
     """The run's assets for new PagerDuty incidents are that ingest asset and, among the
     dbt models, exactly dbt's own `source:service_kpis.pagerduty.incidents+`."""
     keys = asset_selection(BuildPlan(CHANGED, "test", frozenset({"pagerduty__incidents"})))
     raw = {key for key in keys if key.path[0] == "raw"}
     assert raw == {dg.AssetKey(["raw", "pagerduty__incidents"])}
-    manifest = json.loads((PROJECT_ROOT / "target" / "manifest.json").read_text())
+    manifest = json.loads(dbt_manifest.read_text())
     child_map = manifest["child_map"]
     downstream, stack = set(), ["source.service_kpis.pagerduty.incidents"]
     while stack:

@@ -162,7 +162,9 @@ def _record_build(warehouse: Path) -> None:
         con.close()
 
 
-def test_the_sensor_requests_each_new_file_exactly_once(tmp_path: Path, monkeypatch) -> None:
+def test_the_sensor_requests_each_new_file_exactly_once(
+    tmp_path: Path, monkeypatch, dbt_manifest: Path
+) -> None:
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     folder = landing / "pagerduty" / "incidents"
     folder.mkdir(parents=True)
@@ -226,7 +228,9 @@ def test_the_sensor_skips_while_a_run_writes(tmp_path: Path, monkeypatch, holder
     assert result.cursor == "[]"
 
 
-def test_the_daily_schedule_builds_what_new_rows_reach(tmp_path: Path, monkeypatch) -> None:
+def test_the_daily_schedule_builds_what_new_rows_reach(
+    tmp_path: Path, monkeypatch, dbt_manifest: Path
+) -> None:
     from orchestration.schedules import daily_pipeline_schedule
 
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
