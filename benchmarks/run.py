@@ -89,7 +89,7 @@ def _run_pipeline() -> tuple[bool, Any, float]:
     from orchestration.cli import execute_pipeline
 
     started = time.perf_counter()
-    ok, summary = execute_pipeline(full_refresh=False)
+    ok, _mode, summary = execute_pipeline(full_refresh=False)
     return ok, summary, time.perf_counter() - started
 
 

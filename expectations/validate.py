@@ -204,7 +204,6 @@ def build_suites(gx_root: Path | None = None) -> list[Path]:
     the files byte for byte as they were. Suites no longer registered are removed.
     """
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.datasource.fluent import PandasDatasource
 
@@ -283,7 +282,9 @@ def build_suites(gx_root: Path | None = None) -> list[Path]:
         checkpoint = gx.Checkpoint(
             name=spec.name,
             validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DATA_DOCS_SITE])],
+            # Data Docs are built once per run_validation call, not after every suite
+            # (each build renders the index over every stored result).
+            actions=[],
             result_format=RESULT_FORMAT,
             id=_stable_id("checkpoint", spec.name),
         )
@@ -501,6 +502,7 @@ def run_validation(
     run_name = f"quarter-{quarter}" if quarter else f"all-{warehouse_path.name}"
     run_id = RunIdentifier(run_name=run_name, run_time=started_at.replace(tzinfo=dt.UTC))
     reports = []
+    result_ids = []
     for item in frames:
         if item.frame is None:
             reports.append(
@@ -521,8 +523,12 @@ def run_validation(
             expectation_parameters=parameters,
             run_id=run_id,
         )
-        (suite_result,) = result.run_results.values()
+        ((result_id, suite_result),) = result.run_results.items()
+        result_ids.append(result_id)
         reports.append(_suite_report(item.spec, item.frame, suite_result, order))
+    if result_ids:
+        # This run's pages and the index, once.
+        context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=result_ids)
 
     index = gx_root / "uncommitted" / "data_docs" / DATA_DOCS_SITE / "index.html"
     return ValidationReport(
@@ -541,8 +547,8 @@ def run_validation(
 def build_data_docs(gx_root: Path | None = None) -> Path:
     """Rebuild the whole local Data Docs site from the stored suites and results.
 
-    ``run_validation`` already updates the site after each suite (``UpdateDataDocsAction``);
-    this is for a site that was deleted or should be rendered again. Returns index.html.
+    ``run_validation`` already adds its run's pages and updates the index; this is for a
+    site that was deleted or should be rendered again. Returns index.html.
     """
     gx_root = Path(gx_root or GX_ROOT)
     if not (gx_root / "great_expectations.yml").is_file():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,28 +44,58 @@ def generate_samples(landing: Path, seed: int, scale: float) -> None:
     print(f"Generated sample exports into {landing}: {total} records in {len(counts)} folders")
 
 
-def run_pipeline(full_refresh: bool = False) -> bool:
-    """Execute `kpi_pipeline_job` in this process, print its summary; True when every step
-    succeeded."""
-    return execute_pipeline(full_refresh)[0]
+def _import_great_expectations() -> None:
+    import great_expectations  # noqa: F401
 
 
-def execute_pipeline(full_refresh: bool = False) -> tuple[bool, RunSummary]:
+def run_pipeline(full_refresh: bool = False) -> tuple[bool, str]:
+    """Plan the run (orchestration/build_plan.py), execute `kpi_pipeline_job` in this
+    process for what the plan selects and print its summary. Returns (True when every step
+    succeeded, what was built: "incremental", "full refresh", "nothing new" or the reason
+    of a full build, e.g. "first build")."""
+    ok, mode, _summary = execute_pipeline(full_refresh)
+    return ok, mode
+
+
+def execute_pipeline(full_refresh: bool = False) -> tuple[bool, str, RunSummary]:
     """`run_pipeline`, also returning the printed run summary (phase times, records: what
-    the benchmark reads, benchmarks/run.py)."""
+    the benchmark reads, benchmarks/run.py; empty when the plan had nothing to build)."""
     import dagster as dg
 
+    from orchestration.build_plan import (
+        FULL,
+        NOTHING,
+        asset_selection,
+        plan_for_run,
+        prepare_manifest,
+    )
     from orchestration.resources import dbt_project
-    from orchestration.run_summary import summarise
+    from orchestration.run_summary import RunSummary, summarise
 
-    last_run_results = Path(dbt_project.project_dir) / "target" / "last_run" / "run_results.json"
-    last_run_results.unlink(missing_ok=True)
-
-    # dbt parse: the manifest @dbt_assets is built from, for the current environment.
-    dbt_project.preparer.prepare(dbt_project)
-
+    # dbt parse: the manifest @dbt_assets is built from, for the current environment
+    # (skipped when the project files and environment are those it was parsed from).
+    prepare_manifest(dbt_project)
     from orchestration.definitions import defs
 
+    plan, scan = plan_for_run(
+        settings.landing_dir(), settings.warehouse_path(), full_refresh=full_refresh
+    )
+    tables = f": {', '.join(sorted(plan.raw_tables))}" if plan.raw_tables else ""
+    print(f"Plan: {plan.kind} ({plan.reason}{tables}); {len(scan.new)} new landing files")
+    if plan.kind == NOTHING:
+        print(
+            "Run summary\n"
+            f"  files:   0 loaded, {scan.found} already loaded, 0 rejected\n"
+            "  records: 0 loaded, 0 rejected\n"
+            f"  dbt:     nothing to build ({plan.reason}): the marts are up to date"
+        )
+        return True, "nothing new", RunSummary()
+    last_run_results = Path(dbt_project.project_dir) / "target" / "last_run" / "run_results.json"
+    last_run_results.unlink(missing_ok=True)
+    mode = "incremental" if plan.kind != FULL else "full refresh" if full_refresh else plan.reason
+    # Great Expectations takes seconds to import; do it while ingest and dbt run (the
+    # validation step then finds it imported, or waits for the import to finish).
+    threading.Thread(target=_import_great_expectations, daemon=True).start()
     job = defs.resolve_job_def("kpi_pipeline_job")
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     if full_refresh:
@@ -74,6 +105,7 @@ def execute_pipeline(full_refresh: bool = False) -> tuple[bool, RunSummary]:
         instance=instance,
         raise_on_error=False,
         run_config=run_config,
+        asset_selection=asset_selection(plan),
     )
     from orchestration.checks import is_reconciliation_check
 
@@ -99,7 +131,7 @@ def execute_pipeline(full_refresh: bool = False) -> tuple[bool, RunSummary]:
         )
     summary = summarise(instance.all_logs(result.run_id), last_run_results)
     print("\n".join(summary.lines()))
-    return result.success and not failures, summary
+    return result.success and not failures, mode, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,14 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         with warehouse_writer(warehouse, command=command, wait_seconds=args.wait, on_wait=announce):
             if _landing_is_empty(landing):
                 generate_samples(landing, args.seed, args.scale)
-            first_build = not warehouse.exists()
             started = time.monotonic()
-            ok = run_pipeline(full_refresh=args.full_refresh)
+            ok, mode = run_pipeline(full_refresh=args.full_refresh)
             elapsed = time.monotonic() - started
     except WarehouseBusy as busy:
         print(f"NOT STARTED: {busy}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
-    mode = "full refresh" if args.full_refresh else "first build" if first_build else "incremental"
     print(f"Pipeline {'succeeded' if ok else 'FAILED'} in {elapsed:.1f} s ({mode})")
     if warehouse.is_file():
         from expectations.audit import latest_run_summary

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from orchestration import settings
 
@@ -44,6 +46,19 @@ class WarehouseResource(dg.ConfigurableResource):
             yield self
 
 
+class DbtCli(DbtCliResource):
+    """dagster-dbt's CLI resource, told the dbt version instead of asking `dbt --version`
+    before every invocation (a subprocess that also queries PyPI for the latest release:
+    about 3 s per run). `dbt` is the one installed beside this interpreter
+    (settings.export_paths), so the version is the one imported here."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        from dbt.version import __version__
+
+        return version.parse(__version__)
+
+
 settings.export_paths()
 
 dbt_project = DbtProject(project_dir=settings.PROJECT_ROOT, profiles_dir=settings.PROJECT_ROOT)
@@ -57,5 +72,5 @@ def build_resources() -> dict[str, object]:
             landing_dir=str(settings.landing_dir()),
             warehouse_path=str(settings.warehouse_path()),
         ),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCli(project_dir=dbt_project),
     }

@@ -5,6 +5,10 @@ ingest ledger (`raw.ingest_files`) by content, exactly as ingest does (a file's 
 within its folder; `orchestration/ingest/loader.py`), never by modification time: a file
 touched but unchanged is not new, a file replaced under the same name is.
 
+The run it asks for is planned like `make run`'s (orchestration/build_plan.py): the ingest
+of the new files' raw tables and everything downstream of them, or the whole job when the
+dbt project changed since the last build.
+
 Exactly once per new file: the cursor keeps the files already requested and not yet in
 the ledger, so a file is asked for once even while its run waits in the queue; a file
 leaves the cursor once the ledger has it. The sensor reads the ledger under the warehouse
@@ -22,6 +26,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import settings
+from orchestration.build_plan import asset_selection, plan_for_tables
 from orchestration.ingest.loader import LEDGER, _identity, discover, file_sha256
 from orchestration.ingest.registry import REGISTRY
 from orchestration.jobs import WRITER_TAGS, kpi_pipeline_job
@@ -34,6 +39,8 @@ SENSOR_INTERVAL_SECONDS = 120
 class LandingScan:
     new: dict[str, str]  # identity key -> file path (relative to the landing folder)
     ledgered: set[str]  # identity keys already in the ledger
+    new_tables: frozenset[str] = frozenset()  # the raw tables the new files load into
+    found: int = 0  # landing files in registered folders
 
 
 def _key(identity: tuple[str, ...]) -> str:
@@ -68,12 +75,14 @@ def scan_landing(landing: Path, warehouse: Path) -> LandingScan:
     ledgered = ledger_identities(warehouse)
     found, _unknown = discover(landing, REGISTRY)
     new: dict[str, str] = {}
+    tables: set[str] = set()
     for spec, path in found:
         rel = path.relative_to(landing).as_posix()
         key = _key(_identity(spec, rel, file_sha256(path)))
         if key not in ledgered:
             new.setdefault(key, rel)
-    return LandingScan(new=new, ledgered=ledgered)
+            tables.add(spec.raw_table)
+    return LandingScan(new=new, ledgered=ledgered, new_tables=frozenset(tables), found=len(found))
 
 
 def evaluate_landing(
@@ -85,6 +94,7 @@ def evaluate_landing(
     try:
         with warehouse_writer(warehouse, command="landing sensor", wait_seconds=0):
             scan = scan_landing(landing, warehouse)
+            plan = plan_for_tables(warehouse, scan.new_tables)
     except WarehouseBusy as busy:
         return dg.SkipReason(f"warehouse busy, next tick: {busy}"), cursor or "[]"
     still_pending = {key for key in requested if key not in scan.ledgered}
@@ -95,9 +105,12 @@ def evaluate_landing(
         return dg.SkipReason(f"no new landing files{waiting}"), next_cursor
     paths = sorted(fresh.values())
     run_key = hashlib.sha256("\n".join(sorted(fresh)).encode()).hexdigest()[:32]
+    # The new files' raw tables and everything downstream of them; the whole job when the
+    # dbt project changed or nothing is built yet (orchestration/build_plan.py).
     request = dg.RunRequest(
         run_key=run_key,
-        tags={**WRITER_TAGS, "kpi/new_files": str(len(paths))},
+        tags={**WRITER_TAGS, "kpi/new_files": str(len(paths)), "kpi/plan": plan.kind},
+        asset_selection=asset_selection(plan),
     )
     return request, next_cursor
 

@@ -31,6 +31,7 @@ class PipelineRun:
     warehouse: Path
     first_output: str
     second_output: str
+    first_dbt_artifacts: Path  # manifest.json and run_results.json of the first run's build
     raw_counts_after_first: dict[str, int]
     raw_counts_after_second: dict[str, int]
     landing_hashes_before: dict[str, str]
@@ -88,6 +89,9 @@ def e2e_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     first = run_cli(landing, warehouse, "run")
     assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-5000:]
     after_first = raw_counts(warehouse)
+    # The first run's dbt artifacts, before another test's run replaces target/last_run.
+    first_dbt = work / "first_run_dbt"
+    shutil.copytree(PROJECT_ROOT / "target" / "last_run", first_dbt)
     second = run_cli(landing, warehouse, "run")
     assert second.returncode == 0, second.stdout[-5000:] + second.stderr[-5000:]
     return PipelineRun(
@@ -95,7 +99,19 @@ def e2e_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
         warehouse=warehouse,
         first_output=first.stdout + first.stderr,
         second_output=second.stdout + second.stderr,
+        first_dbt_artifacts=first_dbt,
         raw_counts_after_first=after_first,
         raw_counts_after_second=raw_counts(warehouse),
         landing_hashes_before=hashes,
     )
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """`target/manifest.json` of the current project (`dbt parse` unless it is current):
+    what importing `orchestration.definitions` needs, e.g. to resolve asset selections."""
+    from orchestration.build_plan import prepare_manifest
+    from orchestration.resources import dbt_project
+
+    prepare_manifest(dbt_project)
+    return Path(dbt_project.manifest_path)

@@ -13,7 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.build_plan import ledger_watermarks, project_fingerprint, record_build
 from orchestration.ingest.loader import connect, ingest
+from orchestration.ingest.registry import REGISTRY
 from orchestration.resources import WarehouseResource
 from orchestration.writer_lock import WarehouseBusy, lock_path, warehouse_writer
 from orchestration_tests.conftest import E2E_LANDING, PROJECT_ROOT, run_cli
@@ -146,7 +148,23 @@ def _load(landing: Path, warehouse: Path) -> None:
         con.close()
 
 
-def test_the_sensor_requests_each_new_file_exactly_once(tmp_path: Path, monkeypatch) -> None:
+def _record_build(warehouse: Path) -> None:
+    """As a successful full build of every raw table with the current project would."""
+    con = connect(warehouse)
+    try:
+        record_build(
+            con,
+            [spec.raw_table for spec in REGISTRY],
+            ledger_watermarks(con),
+            project_fingerprint(),
+        )
+    finally:
+        con.close()
+
+
+def test_the_sensor_requests_each_new_file_exactly_once(
+    tmp_path: Path, monkeypatch, dbt_manifest: Path
+) -> None:
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     folder = landing / "pagerduty" / "incidents"
     folder.mkdir(parents=True)
@@ -179,13 +197,25 @@ def test_the_sensor_requests_each_new_file_exactly_once(tmp_path: Path, monkeypa
     assert fifth.run_requests[0].tags["kpi/new_files"] == "1"
     assert fifth.run_requests[0].run_key != first.run_requests[0].run_key
     assert len(json.loads(fifth.cursor)) == 1
-    # B loaded; then A replaced under the same name with other content: new again.
+    # Nothing built yet: the request is for the whole job (a first build).
+    assert fifth.run_requests[0].asset_selection is None
+    assert fifth.run_requests[0].tags["kpi/plan"] == "full"
+    # B loaded and built; then A replaced under the same name with other content: new
+    # again, and the run asks for PagerDuty incidents' ingest and what is downstream only.
     _load(landing, warehouse)
+    _record_build(warehouse)
     changed = (folder / FILE_A.name).read_text().replace("PCHK001", "PSRCH01")
     (folder / FILE_A.name).write_text(changed)
     sixth = _tick(landing, warehouse, fifth.cursor, monkeypatch)
     assert len(sixth.run_requests) == 1
     assert json.loads(sixth.cursor) != json.loads(fifth.cursor)
+    request = sixth.run_requests[0]
+    assert request.tags["kpi/plan"] == "changed"
+    assert {key for key in request.asset_selection if key.path[0] == "raw"} == {
+        dg.AssetKey(["raw", "pagerduty__incidents"])
+    }
+    assert dg.AssetKey(["marts", "fct_incidents"]) in request.asset_selection
+    assert dg.AssetKey(["marts", "fct_tickets"]) not in request.asset_selection
 
 
 def test_the_sensor_skips_while_a_run_writes(tmp_path: Path, monkeypatch, holder: Holder) -> None:
@@ -196,3 +226,32 @@ def test_the_sensor_skips_while_a_run_writes(tmp_path: Path, monkeypatch, holder
     assert result.run_requests == []
     assert f"pid {holder.pid}" in result.skip_reason.skip_message
     assert result.cursor == "[]"
+
+
+def test_the_daily_schedule_builds_what_new_rows_reach(
+    tmp_path: Path, monkeypatch, dbt_manifest: Path
+) -> None:
+    from orchestration.schedules import daily_pipeline_schedule
+
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    folder = landing / "pagerduty" / "incidents"
+    folder.mkdir(parents=True)
+    shutil.copy2(FILE_A, folder / FILE_A.name)
+    monkeypatch.setenv("KPI_LANDING_DIR", str(landing))
+    monkeypatch.setenv("KPI_WAREHOUSE_PATH", str(warehouse))
+    context = dg.build_schedule_context(scheduled_execution_time=None)
+
+    # No warehouse yet: the whole job (a first build).
+    first = daily_pipeline_schedule(context)
+    assert isinstance(first, dg.RunRequest) and first.asset_selection is None
+    # Loaded and built, nothing new: no run.
+    _load(landing, warehouse)
+    _record_build(warehouse)
+    assert isinstance(daily_pipeline_schedule(context), dg.SkipReason)
+    # A new incidents file: its ingest and what lies downstream.
+    shutil.copy2(FILE_B, folder / FILE_B.name)
+    third = daily_pipeline_schedule(context)
+    assert third.tags["kpi/plan"] == "changed"
+    assert {key for key in third.asset_selection if key.path[0] == "raw"} == {
+        dg.AssetKey(["raw", "pagerduty__incidents"])
+    }

@@ -25,7 +25,7 @@ LBAD has `created_at: "not-a-time"` (that record rejected, its page loads).
 import json
 from decimal import Decimal
 
-from orchestration_tests.conftest import PROJECT_ROOT, PipelineRun, tree_hashes
+from orchestration_tests.conftest import PipelineRun, tree_hashes
 
 D = Decimal
 
@@ -161,8 +161,8 @@ def test_headline_kpis_are_printed(e2e_run: PipelineRun) -> None:
 
 
 def test_every_dbt_unit_test_ran_and_passed(e2e_run: PipelineRun) -> None:
-    """The job's `dbt build` runs each unit test of the manifest before its model."""
-    last_run = PROJECT_ROOT / "target" / "last_run"
+    """A first build runs each unit test of the manifest before its model."""
+    last_run = e2e_run.first_dbt_artifacts
     manifest = json.loads((last_run / "manifest.json").read_text())
     results = json.loads((last_run / "run_results.json").read_text())["results"]
     unit_tests = set(manifest["unit_tests"])

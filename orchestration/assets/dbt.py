@@ -4,13 +4,26 @@ Sources carry `meta.dagster.asset_key` = the ingest asset that fills them (`raw/
 so lineage runs from each landing folder to the marts.
 """
 
+import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource
 from dagster_dbt import dbt_assets as dbt_assets_decorator
 
+from orchestration.build_plan import (
+    FULL,
+    built_raw_tables,
+    forget_builds,
+    ledger_watermarks,
+    plan_build,
+    project_fingerprint,
+    record_build,
+)
 from orchestration.resources import WarehouseResource, dbt_project
 
 translator = DagsterDbtTranslator(
@@ -40,12 +53,63 @@ def dbt_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    """`dbt build` of the selected models: seeds, models, unit and data tests. The
-    `warehouse` resource holds the writer lock while dbt writes the file."""
-    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    """`dbt build` of the selected models: seeds, models, data tests, and the unit tests
+    when the dbt project is built for the first time in this warehouse; `--full-refresh`
+    when asked or when the project changed since the last build (orchestration/
+    build_plan.py). Afterwards each raw table whose every downstream model was built is
+    marked built through its newest load. The `warehouse` resource holds the writer lock
+    while dbt writes the file."""
+    path = warehouse.warehouse_path
+    fingerprint = project_fingerprint()
+    with _connect(path, read_only=True) as con:
+        plan = plan_build(con, full_refresh=config.full_refresh, fingerprint=fingerprint)
+        watermarks = ledger_watermarks(con) if con is not None else {}
+    args = ["build", *(["--full-refresh"] if plan.full_refresh else [])]
+    if plan.kind == FULL:
+        # New code: nothing is built with it yet, a failed build leaves a full plan.
+        with _connect(path, read_only=False) as con:
+            forget_builds(con)
+    else:
+        # dbt's advice for production runs: unit tests check code, not data; they ran
+        # when this project was first built here (and in `make test`).
+        context.log.info("dbt project unchanged since its last build: unit tests skipped")
+        args += ["--exclude-resource-type", "unit_test"]
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
-    _keep_last_run_artifacts(Path(invocation.target_path))
+    target = Path(invocation.target_path)
+    built = _built_models(target / "run_results.json")
+    manifest = json.loads((target / "manifest.json").read_text())
+    with _connect(path, read_only=False) as con:
+        record_build(
+            con,
+            built_raw_tables(manifest, built),
+            watermarks,
+            fingerprint,
+            context.run_id,
+        )
+    _keep_last_run_artifacts(target)
+
+
+@contextmanager
+def _connect(path: str, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The warehouse, None when a read finds no file yet."""
+    if read_only and not Path(path).exists():
+        yield None
+        return
+    con = duckdb.connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _built_models(run_results: Path) -> set[str]:
+    results = json.loads(run_results.read_text())["results"]
+    return {
+        result["unique_id"]
+        for result in results
+        if result["unique_id"].startswith("model.") and result["status"] == "success"
+    }
 
 
 def _keep_last_run_artifacts(run_target: Path) -> None:

@@ -42,7 +42,9 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     def progress(done: int, total: int, result: FileResult) -> None:
         loaded["records"] += result.records
         rate = loaded["records"] / max(time.monotonic() - started, 1e-3)
-        context.log.info(
+        # A file the ledger already has is a debug line: a day's run lists its new files.
+        log = context.log.debug if result.status == "skipped" else context.log.info
+        log(
             f"[{done}/{total} files, {loaded['records']} records, {rate:,.0f} rows/s] "
             f"{result.path}: {result.status} "
             f"({result.records} records, {result.rejected} rejected) {result.message}"

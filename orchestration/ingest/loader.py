@@ -47,9 +47,12 @@ REJECTIONS = f"{RAW_SCHEMA}.ingest_rejections"
 # folder untouched, and its hash in the ledger identifies it.
 MAX_REJECTED_TEXT = 64 * 1024
 LINE_FORMATS = (".jsonl", ".ndjson")
-# Files read together: bounded so a batch's text stays well within memory.
+# Files read together: bounded so a batch's text stays well within memory. DuckDB needs
+# about 30x a batch's JSON text while it unnests the pages: measured on 192 MB of Zendesk
+# ticket pages (benchmark scale 43), 256 MB batches peaked at 4.9 GB RSS in 21.6 s, 32 MB
+# batches at 1.6 GB in 15.7 s.
 BATCH_MAX_FILES = 500
-BATCH_MAX_BYTES = 256 * 1024 * 1024
+BATCH_MAX_BYTES = 32 * 1024 * 1024
 TEMP_TABLES = ("_files", "_docs", "_lines", "_records", "_checked")
 
 LEDGER_DDL = f"""
@@ -147,9 +150,10 @@ class LandingFile:
 
 
 # DuckDB's own defaults are 80% of RAM and every core; the dbt profile (profiles.yml)
-# reads the same variables with the same defaults. 8GB: a batch of up to BATCH_MAX_FILES
-# large pages is parsed at once (~6 GB for 169 Zendesk ticket pages, 192 MB, at generator
-# scale 43), and 4GB ran out of memory there.
+# reads the same variables with the same defaults. 8GB: with ingest batches of up to 500
+# files (192 MB of Zendesk ticket pages in one), 4GB ran
+# out of memory on the Zendesk ticket pages at benchmark scale 43 (make bench SCALE=tenth,
+# peak RSS 6.1 GiB); with 32 MB batches 4GB may do again, not yet measured.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "8GB"
 DEFAULT_DUCKDB_THREADS = "2"
 
