@@ -151,9 +151,9 @@ class LandingFile:
 
 # DuckDB's own defaults are 80% of RAM and every core; the dbt profile (profiles.yml)
 # reads the same variables with the same defaults. 8GB: with ingest batches of up to 500
-# files (192 MB of Zendesk ticket pages in one), 4GB ran
-# out of memory on the Zendesk ticket pages at benchmark scale 43 (make bench SCALE=tenth,
-# peak RSS 6.1 GiB); with 32 MB batches 4GB may do again, not yet measured.
+# files (192 MB of Zendesk ticket pages in one), 4GB ran out of memory at benchmark scale 43
+# (make bench SCALE=tenth, peak RSS 6.1 GiB); with 32 MB batches (BATCH_MAX_BYTES) 4GB may
+# do again, not yet measured.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "8GB"
 DEFAULT_DUCKDB_THREADS = "2"
 
