@@ -4,7 +4,8 @@
 -- elapsed time is computed here from the ticket's clock periods (int_ticket_clock_periods:
 -- paused statuses removed, calendar or business seconds per the policy), as R(stop) −
 -- R(start), two lookups per clock. A clock still running is measured up to the latest
--- loaded ticket data (`as_of`): breached if it is past its target by then. The source's
+-- loaded ticket data, a ticket update or a metric event (`as_of`): breached if it is past
+-- its target by then. The source's
 -- verdict (a `breach` event with deleted = false) stays beside ours. JSM SLA cycles and
 -- ServiceNow task SLAs carry their own elapsed time (taken as given); ServiceNow's goal
 -- is elapsed × 100 / percentage (the engine's own ratio), JSM's its goalDuration.
@@ -114,9 +115,20 @@ changed_tasks as (
 
 {% endif %}
 
+newest_metric_event as (
+
+    -- every event, not only the changed tickets': the horizon is the same in a full build
+    select max(event_at) as event_at from {{ ref('stg_zendesk__ticket_metric_events') }}
+
+),
+
 as_of as (
 
-    select max(updated_at) as as_of_at from tickets
+    -- The newest loaded ticket data: a ticket update or a metric event, whichever came
+    -- later (events can be exported before the ticket pages that update their tickets).
+    select greatest(max(tickets.updated_at), max(newest_metric_event.event_at)) as as_of_at
+    from tickets
+    cross join newest_metric_event
 
 ),
 
