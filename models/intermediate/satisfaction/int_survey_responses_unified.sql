@@ -100,34 +100,65 @@ union_answers as (
 
 ),
 
-match_contracts as (
+candidate_contracts as (
 
+    -- The contracts of the answer's customer id or Zendesk organization: two equality joins
+    -- (an `or` of both in one join condition cannot be hashed and compared every answer
+    -- with every contract version); the second leaves out the pairs the first has.
     select
         answers.survey_response_id,
+        answers.sent_customer_id,
+        answers.responded_at,
         versions.contract_id,
         versions.customer_id,
         versions.tier,
-        row_number() over (
-            partition by answers.survey_response_id
-            order by
-                case when versions.customer_id = answers.sent_customer_id then 0 else 1 end,
-                versions.start_date desc,
-                versions.contract_id desc
-        ) as match_rank
+        versions.start_date,
+        versions.timezone,
+        versions.valid_from,
+        versions.valid_to
     from union_answers as answers
     inner join contract_versions as versions
-        on
-            (
-                answers.sent_customer_id = versions.customer_id
-                or answers.zendesk_organization_id = versions.zendesk_organization_id
-            )
-            and cast({{ utc_to_local('answers.responded_at', 'versions.timezone') }} as date)
-            >= versions.valid_from
-            and (
-                versions.valid_to is null
-                or cast({{ utc_to_local('answers.responded_at', 'versions.timezone') }} as date)
-                <= versions.valid_to
-            )
+        on answers.sent_customer_id = versions.customer_id
+    union all
+    select
+        answers.survey_response_id,
+        answers.sent_customer_id,
+        answers.responded_at,
+        versions.contract_id,
+        versions.customer_id,
+        versions.tier,
+        versions.start_date,
+        versions.timezone,
+        versions.valid_from,
+        versions.valid_to
+    from union_answers as answers
+    inner join contract_versions as versions
+        on answers.zendesk_organization_id = versions.zendesk_organization_id
+    where not coalesce(answers.sent_customer_id = versions.customer_id, false)
+
+),
+
+match_contracts as (
+
+    select
+        survey_response_id,
+        contract_id,
+        customer_id,
+        tier,
+        row_number() over (
+            partition by survey_response_id
+            order by
+                case when customer_id = sent_customer_id then 0 else 1 end,
+                start_date desc,
+                contract_id desc
+        ) as match_rank
+    from candidate_contracts
+    where
+        cast({{ utc_to_local('responded_at', 'timezone') }} as date) >= valid_from
+        and (
+            valid_to is null
+            or cast({{ utc_to_local('responded_at', 'timezone') }} as date) <= valid_to
+        )
 
 ),
 
