@@ -8,7 +8,8 @@ that a successful dbt build carried through to every model downstream of it, and
 fingerprint of the dbt project that build ran. A run then plans:
 
 - **full**: no build yet, `FULL_REFRESH=1`, or the dbt project (models, macros, seeds,
-  tests, `dbt_project.yml`, the dbt version) differs from the one a table was built with.
+  tests, `dbt_project.yml`, the dbt version, the PII key the models read) differs from
+  the one a table was built with.
   Every model and the dbt unit tests, since the code is new; after a change (or when
   asked) with `--full-refresh`, since an incremental model cannot see changed code or
   seeds in its new rows;
@@ -26,6 +27,7 @@ never hides rows from the next plan.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +58,9 @@ create table if not exists {STATE_TABLE} (
 """
 # What the marts are computed from besides raw: a change here can change any model.
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests", "snapshots")
+# Environment the models read (macros/privacy/personal_data_key.sql): a new HMAC key gives
+# every person new keys. Only a digest of their values enters the fingerprint.
+MODEL_ENVIRONMENT = ("KPI_PII_HMAC_KEY", "KPI_ENV")
 
 FULL, CHANGED, NOTHING = "full", "changed", "nothing"
 # Why a plan is full.
@@ -84,10 +89,13 @@ class BuildPlan:
 
 
 def project_fingerprint(root: Path = settings.PROJECT_ROOT) -> str:
-    """SHA-256 over the dbt version and every file the models are compiled from."""
+    """SHA-256 over the dbt version, the environment the models read and every file the
+    models are compiled from."""
     from dbt.version import __version__ as dbt_version
 
     digest = hashlib.sha256(f"dbt-core {dbt_version}\n".encode())
+    for name in MODEL_ENVIRONMENT:
+        digest.update(f"{name}={os.environ.get(name, '')}\n".encode())
     for name in PROJECT_INPUTS:
         top = root / name
         paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
@@ -99,8 +107,6 @@ def project_fingerprint(root: Path = settings.PROJECT_ROOT) -> str:
 
 def parse_fingerprint(root: Path = settings.PROJECT_ROOT) -> str:
     """What `dbt parse` depends on: the project files and the `DBT_*`/`KPI_*` environment."""
-    import os
-
     environment = "".join(
         f"{name}={value}\n"
         for name, value in sorted(os.environ.items())

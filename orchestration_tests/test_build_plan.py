@@ -135,7 +135,7 @@ def test_a_raw_table_counts_as_built_only_when_all_its_models_ran() -> None:
     }
 
 
-def test_the_fingerprint_follows_the_dbt_project_files(tmp_path: Path) -> None:
+def test_the_fingerprint_follows_the_dbt_project_files(tmp_path: Path, monkeypatch) -> None:
     shutil.copy2(PROJECT_ROOT / "dbt_project.yml", tmp_path / "dbt_project.yml")
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "a.sql").write_text("select 1 as one\n")
@@ -149,7 +149,11 @@ def test_the_fingerprint_follows_the_dbt_project_files(tmp_path: Path) -> None:
     assert project_fingerprint(tmp_path) not in (before, changed)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "tiers.csv").write_text("tier\nGold\n")
-    assert project_fingerprint(tmp_path) != changed
+    seeded = project_fingerprint(tmp_path)
+    assert seeded != changed
+    # A new PII key changes every person key the models write.
+    monkeypatch.setenv("KPI_PII_HMAC_KEY", "another key")
+    assert project_fingerprint(tmp_path) != seeded
 
 
 def test_a_changed_plan_selects_the_dbt_models_downstream_of_its_sources(
