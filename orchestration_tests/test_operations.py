@@ -255,3 +255,44 @@ def test_the_daily_schedule_builds_what_new_rows_reach(
     assert {key for key in third.asset_selection if key.path[0] == "raw"} == {
         dg.AssetKey(["raw", "pagerduty__incidents"])
     }
+
+
+def test_ingest_progress_lists_loaded_files_once_a_second_and_every_rejection() -> None:
+    from orchestration.assets.ingest import ProgressLog
+    from orchestration.ingest.loader import FileResult
+
+    lines: list[tuple[str, str]] = []
+    times = iter([0.0, 0.2, 0.3, 0.8, 1.1, 1.5, 1.6])  # the start, then one per file
+    progress = ProgressLog(
+        info=lambda line: lines.append(("info", line)),
+        warning=lambda line: lines.append(("warning", line)),
+        clock=lambda: next(times),
+    )
+    files = [
+        FileResult("a/old.json", "t", "skipped"),  # 0.2 s: already loaded, only counted
+        FileResult("a/p1.json", "t", "loaded", 100),  # 0.3 s: the first loaded file
+        FileResult("a/p2.json", "t", "loaded", 50),  # 0.8 s: 0.5 s after the last line
+        FileResult("a/p3.json", "t", "partial", 10, 2, "2 bad records"),  # 1.1 s: a rejection
+        FileResult("a/p4.json", "t", "loaded", 40),  # 1.5 s: 0.4 s after the last line
+        FileResult("a/new.json", "t", "skipped"),  # 1.6 s: the last file
+    ]
+    for done, result in enumerate(files, start=1):
+        progress(done, len(files), result)
+
+    # Records so far / seconds since the start: 100 / 0.3 = 333; 160 / 1.1 = 145.5;
+    # 200 / 1.6 = 125.
+    assert lines == [
+        (
+            "info",
+            "[2/6 files, 100 records, 333 rows/s] a/p1.json: loaded (100 records, 0 rejected) ",
+        ),
+        (
+            "warning",
+            "[4/6 files, 160 records, 145 rows/s] a/p3.json: partial (10 records, 2 rejected) "
+            "2 bad records",
+        ),
+        (
+            "info",
+            "[6/6 files, 200 records, 125 rows/s] a/new.json: skipped (0 records, 0 rejected) ",
+        ),
+    ]
