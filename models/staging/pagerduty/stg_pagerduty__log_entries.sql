@@ -14,6 +14,21 @@ source as (
 
 ),
 
+{% if is_incremental() %}
+arrived_keys as (
+
+    -- Keys of the records in files loaded since the last run. Only the key is read from
+    -- the JSON here; only the stored copies of these keys are parsed (in `renamed`).
+    select distinct {{ json_text('record_json', 'id') }} as log_entry_id
+    from source
+    -- An empty model (first built before any file arrived) takes everything.
+    where _loaded_at > (
+        select coalesce(max(_loaded_at), {{ load_time_floor() }}) from {{ this }}
+    )
+
+),
+
+{% endif %}
 renamed as (
 
     select
@@ -29,22 +44,12 @@ renamed as (
         _record_number,
         _loaded_at
     from source
+    {% if is_incremental() %}
+        where {{ json_text('record_json', 'id') }} in (select log_entry_id from arrived_keys)
+    {% endif %}
 
 ),
 
-{% if is_incremental() %}
-arrived_keys as (
-
-    select distinct log_entry_id
-    from renamed
-    -- An empty model (first built before any file arrived) takes everything.
-    where _loaded_at > (
-        select coalesce(max(_loaded_at), cast('1970-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-    )
-
-),
-
-{% endif %}
 ranked as (
 
     select
@@ -54,9 +59,6 @@ ranked as (
             order by renamed._file_path desc, renamed._record_number desc
         ) as version_rank
     from renamed
-    {% if is_incremental() %}
-        inner join arrived_keys on renamed.log_entry_id = arrived_keys.log_entry_id
-    {% endif %}
 
 ),
 

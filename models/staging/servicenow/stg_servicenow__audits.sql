@@ -16,6 +16,21 @@ source as (
 
 ),
 
+{% if is_incremental() %}
+arrived_keys as (
+
+    -- Keys of the records in files loaded since the last run. Only the key is read from
+    -- the JSON here; only the stored copies of these keys are parsed (in `renamed`).
+    select distinct {{ json_text('record_json', 'sys_id') }} as audit_sys_id
+    from source
+    -- An empty model (first built before any file arrived) takes everything.
+    where _loaded_at > (
+        select coalesce(max(_loaded_at), {{ load_time_floor() }}) from {{ this }}
+    )
+
+),
+
+{% endif %}
 renamed as (
 
     select
@@ -33,22 +48,12 @@ renamed as (
         _record_number,
         _loaded_at
     from source
+    {% if is_incremental() %}
+        where {{ json_text('record_json', 'sys_id') }} in (select audit_sys_id from arrived_keys)
+    {% endif %}
 
 ),
 
-{% if is_incremental() %}
-arrived_keys as (
-
-    select distinct audit_sys_id
-    from renamed
-    -- An empty model (first built before any file arrived) takes everything.
-    where _loaded_at > (
-        select coalesce(max(_loaded_at), cast('1970-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-    )
-
-),
-
-{% endif %}
 ranked as (
 
     select
@@ -58,9 +63,6 @@ ranked as (
             order by renamed.created_at desc, renamed._file_path desc, renamed._record_number desc
         ) as version_rank
     from renamed
-    {% if is_incremental() %}
-        inner join arrived_keys on renamed.audit_sys_id = arrived_keys.audit_sys_id
-    {% endif %}
 
 ),
 
