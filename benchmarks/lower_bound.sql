@@ -1647,8 +1647,9 @@ select
 from measure_segments;
 
 -- One row per production ticket with what the KPIs count (int_tickets_timed,
--- fct_tickets): first reply, first and last solve, calendar and business seconds to each,
--- first group, group at the last solve, and the flags.
+-- fct_tickets): first reply and last solve (solves: status changes to solved in the
+-- Zendesk audits, else ticket_metrics' solved_at), the calendar and business seconds from
+-- creation to each, the first group, the group at the last solve, and the flags.
 create or replace temp table production_tickets as
 with
 
@@ -1722,7 +1723,6 @@ zendesk_solves as (
 
     select
         ticket_id,
-        min(created_at) as first_solved_at,
         max(created_at) as last_solved_at
     from zendesk_events
     where field_name = 'status' and event_type in ('Create', 'Change') and value = 'solved'
@@ -1745,16 +1745,12 @@ map_jira_changes as (
 
 ),
 
--- JSM solves: changes to a status that maps to solved, else to closed; reopens: from a
--- done status back to an open one.
+-- JSM: the last solve is the last change to a status that maps to solved, else to closed;
+-- reopens: changes from a done status back to an open one.
 jira_solves as (
 
     select
         ticket_id,
-        coalesce(
-            min(changed_at) filter (where to_status = 'solved'),
-            min(changed_at) filter (where to_status = 'closed')
-        ) as first_solved_at,
         coalesce(
             max(changed_at) filter (where to_status = 'solved'),
             max(changed_at) filter (where to_status = 'closed')
@@ -1767,7 +1763,7 @@ jira_solves as (
 
 ),
 
-combine_times as (
+ticket_times as (
 
     select
         tickets.*,
@@ -1779,7 +1775,6 @@ combine_times as (
                 )
             else tickets.first_response_at
         end as first_reply_at,
-        coalesce(zendesk_solves.first_solved_at, jira_solves.first_solved_at) as first_solved_at_raw,
         coalesce(
             zendesk_solves.last_solved_at,
             jira_solves.last_solved_at,
@@ -1803,16 +1798,6 @@ combine_times as (
 
 ),
 
-fill_first_solves as (
-
-    -- Without a solve in the history, the first solve is the last (the fallback).
-    select
-        *,
-        coalesce(first_solved_at_raw, solved_at) as first_solved_at
-    from combine_times
-
-),
-
 -- Business seconds: the calendar's working seconds up to each instant (one ASOF lookup
 -- per instant, NULL outside the calendar), created to first reply and to the last solve.
 instants as (
@@ -1821,20 +1806,20 @@ instants as (
         ticket_id,
         'created' as instant_name,
         created_at as instant_at
-    from fill_first_solves
+    from ticket_times
     union all
     select
         ticket_id,
         'first_reply' as instant_name,
         first_reply_at as instant_at
-    from fill_first_solves
+    from ticket_times
     where first_reply_at is not null
     union all
     select
         ticket_id,
         'solved' as instant_name,
         solved_at as instant_at
-    from fill_first_solves
+    from ticket_times
     where solved_at is not null
 
 ),
@@ -1929,7 +1914,7 @@ solve_groups as (
         group_periods.ticket_id,
         arg_max_null(group_periods.group_id, group_periods.period_number) as group_id
     from group_periods
-    inner join fill_first_solves as times
+    inner join ticket_times as times
         on group_periods.ticket_id = times.ticket_id
     where group_periods.valid_from <= times.solved_at
     group by group_periods.ticket_id
@@ -2033,7 +2018,7 @@ combine as (
                 )
         end as is_proactive,
         pending_answers.ticket_id is not null or requester_comments.ticket_id is not null as has_requester_answer
-    from fill_first_solves as times
+    from ticket_times as times
     left join catalog_services as services
         on times.service_id = services.service_id
     left join pivot_business_time as business
