@@ -1,6 +1,7 @@
-"""The benchmark's lower-bound script (benchmarks/lower_bound.sql) computes exactly the rows
-of the two marts it stands in for, on the hand-built end-to-end warehouse (the session's
-e2e_run fixture; the script only reads it)."""
+"""The benchmark's hand-written lower-bound script (benchmarks/lower_bound.sql) computes
+exactly the rows of the two marts it stands in for, with their column names and types, on
+the hand-built end-to-end warehouse (the session's e2e_run fixture; the script only reads
+it)."""
 
 from datetime import date
 
@@ -25,8 +26,9 @@ def _sorted(rows: list[tuple]) -> list[tuple]:
 def test_lower_bound_gives_the_marts_rows_row_for_row(
     e2e_run: PipelineRun, lower_bound: LowerBoundResult, mart: str
 ) -> None:
-    columns = [row[0] for row in e2e_run.query(f"describe marts.{mart}")]
-    assert lower_bound.columns[mart] == columns
+    described = e2e_run.query(f"describe marts.{mart}")
+    assert lower_bound.columns[mart] == [row[0] for row in described]
+    assert lower_bound.types[mart] == [row[1] for row in described]
     assert _sorted(lower_bound.rows[mart]) == _sorted(e2e_run.query(f"select * from marts.{mart}"))
 
 
