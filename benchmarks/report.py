@@ -259,6 +259,8 @@ def render_result(result: dict[str, Any]) -> str:
                     "",
                 )
             )
+    for note in result.get("notes", []):
+        lines += ["", f"Note: {note}"]
     return "\n".join(lines) + "\n"
 
 
