@@ -27,3 +27,16 @@
 {% macro load_time_floor() -%}
     cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
+
+{#- The body of an incremental staging model's `arrived_keys` CTE: the distinct keys of
+    the raw rows loaded since the model's newest row. Only the key is read from each raw
+    row's JSON; the model then parses and ranks every stored copy of these keys alone
+    (`where <key> in (select <key_name> from arrived_keys)`). An empty model (first built
+    before any file arrived) takes every key. -#}
+{% macro keys_loaded_since_last_build(key_expression, key_name, relation='source') -%}
+    select distinct {{ key_expression }} as {{ key_name }}
+    from {{ relation }}
+    where _loaded_at > (
+        select coalesce(max(_loaded_at), {{ load_time_floor() }}) from {{ this }}
+    )
+{%- endmacro %}

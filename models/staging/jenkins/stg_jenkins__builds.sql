@@ -23,14 +23,7 @@ source as (
 {% if is_incremental() %}
 arrived_keys as (
 
-    -- Keys of the records in files loaded since the last run. Only the key is read from
-    -- the JSON here; only the stored copies of these keys are parsed (in `actions_found`).
-    select distinct {{ jenkins_build_id('record_json', '_file_context') }} as build_id
-    from source
-    -- An empty model (first built before any file arrived) takes everything.
-    where _loaded_at > (
-        select coalesce(max(_loaded_at), {{ load_time_floor() }}) from {{ this }}
-    )
+    {{ keys_loaded_since_last_build(jenkins_build_id('record_json', '_file_context'), 'build_id') }}
 
 ),
 

@@ -19,14 +19,7 @@ source as (
 {% if is_incremental() %}
 arrived_keys as (
 
-    -- Keys of the records in files loaded since the last run. Only the key is read from
-    -- the JSON here; only the stored copies of these keys are parsed (in `renamed`).
-    select distinct {{ json_text('record_json', 'sys_id') }} as audit_sys_id
-    from source
-    -- An empty model (first built before any file arrived) takes everything.
-    where _loaded_at > (
-        select coalesce(max(_loaded_at), {{ load_time_floor() }}) from {{ this }}
-    )
+    {{ keys_loaded_since_last_build(json_text('record_json', 'sys_id'), 'audit_sys_id') }}
 
 ),
 
