@@ -109,3 +109,18 @@
 {% macro servicenow_duration_seconds(expression) -%}
     {{ dbt.datediff("cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")", utc_text_to_timestamp(expression), 'second') }}
 {%- endmacro %}
+
+{#- A timestamp plus a number of milliseconds (an offset or a duration). DuckDB's
+    `interval 1 millisecond * n` (dbt.dateadd) casts n to a 32-bit integer, so offsets of
+    24.9 days (2^31 ms) or more failed: to_milliseconds takes a bigint. -#}
+{% macro add_milliseconds(milliseconds, timestamp) -%}
+    {{ return(adapter.dispatch('add_milliseconds', 'service_kpis')(milliseconds, timestamp)) }}
+{%- endmacro %}
+
+{% macro default__add_milliseconds(milliseconds, timestamp) -%}
+    {{ dbt.dateadd('millisecond', milliseconds, timestamp) }}
+{%- endmacro %}
+
+{% macro duckdb__add_milliseconds(milliseconds, timestamp) -%}
+    ({{ timestamp }} + to_milliseconds(cast({{ milliseconds }} as bigint)))
+{%- endmacro %}

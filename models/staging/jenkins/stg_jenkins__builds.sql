@@ -97,7 +97,7 @@ final as (
             when not is_building then cast(floor(duration_ms / 1000.0) as {{ dbt.type_bigint() }})
         end as duration_seconds,
         case
-            when not is_building then {{ dbt.dateadd('millisecond', 'duration_ms', 'started_at') }}
+            when not is_building then {{ add_milliseconds('duration_ms', 'started_at') }}
         end as finished_at,
         display_name,
         description,

@@ -75,8 +75,8 @@ derived as (
         {{ tagged_value('tags', 'service:') }} as service_tag,
         {{ json_text('responder_team_json', 'id') }} as responder_team_id,
         {{ json_text('responder_team_json', 'name') }} as responder_team_name,
-        {{ dbt.dateadd('millisecond', 'ack_offset_ms', 'created_at') }} as acknowledged_at,
-        {{ dbt.dateadd('millisecond', 'close_offset_ms', 'created_at') }} as closed_at,
+        {{ add_milliseconds('ack_offset_ms', 'created_at') }} as acknowledged_at,
+        {{ add_milliseconds('close_offset_ms', 'created_at') }} as closed_at,
         cast(floor(ack_offset_ms / 1000.0) as {{ dbt.type_bigint() }}) as seconds_to_ack,
         cast(floor(close_offset_ms / 1000.0) as {{ dbt.type_bigint() }}) as seconds_to_close
     from renamed
