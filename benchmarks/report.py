@@ -259,8 +259,6 @@ def render_result(result: dict[str, Any]) -> str:
                     "",
                 )
             )
-    for note in result.get("notes", []):
-        lines += ["", f"Note: {note}"]
     return "\n".join(lines) + "\n"
 
 

@@ -106,6 +106,7 @@ def _dbt(args: list[str], target: Path) -> float:
 
 
 def _limits(out: Path, landing: Path, warehouse: Path, result: dict[str, Any]) -> None:
+    from benchmarks.lower_bound import MARTS, run_lower_bound
     from benchmarks.native import read_natively
 
     print("Limits: DuckDB native read of the landing files ...", flush=True)
@@ -116,12 +117,6 @@ def _limits(out: Path, landing: Path, warehouse: Path, result: dict[str, Any]) -
         "tables": native.tables,
         "failures": native.failures,
     }
-    _dbt_vs_lower_bound(out, warehouse, result)
-
-
-def _dbt_vs_lower_bound(out: Path, warehouse: Path, result: dict[str, Any]) -> None:
-    from benchmarks.lower_bound import MARTS, run_lower_bound
-
     print("Limits: dbt run of the two marts' lineage ...", flush=True)
     target = out / "dbt_target"
     _dbt(["parse", "--quiet"], target)  # untimed: the manifest a scheduled run reuses
@@ -245,31 +240,6 @@ def run(
     return result
 
 
-def lower_bound_again(result_path: Path, out: Path) -> dict[str, Any]:
-    """Measure dbt against the lower bound again on the work folder of an earlier run (its
-    warehouse as that run left it, i.e. after its incremental run) and put the figures in
-    that run's result, with a note saying so: for a lower-bound script that changed after
-    a run too long to repeat."""
-    result = json.loads(result_path.read_text())
-    warehouse = out / "warehouse.duckdb"
-    os.environ["KPI_WAREHOUSE_PATH"] = str(warehouse)
-    os.environ["KPI_EXPORTS_DIR"] = str(out / "exports")
-    from orchestration import settings
-
-    settings.export_paths()
-    before = (result.get("dbt_subset_seconds"), result.get("lower_bound_seconds"))
-    _dbt_vs_lower_bound(out, warehouse, result)
-    records = sum(_measure_warehouse(warehouse)["records"].values())
-    result.setdefault("notes", []).append(
-        f"dbt vs lower bound measured again on {datetime.now(UTC).date().isoformat()}, "
-        "against the hand-written benchmarks/lower_bound.sql, on the warehouse after the "
-        f"incremental run ({records:,} records); the run itself measured "
-        f"{report._seconds(before[0])} / {report._seconds(before[1])} against the former "
-        "lower bound (the models' compiled SQL as one script)."
-    )
-    return result
-
-
 def write_results(result: dict[str, Any], results_dir: Path) -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
     stem = results_dir / f"{result['date']}-{result['scale']}"
@@ -291,24 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--skip-limits", action="store_true", help="no native read, no dbt run")
     parser.add_argument("--skip-incremental", action="store_true", help="no held-back 1%% run")
-    parser.add_argument(
-        "--lower-bound-again",
-        type=Path,
-        metavar="RESULT_JSON",
-        help="only measure dbt vs the lower bound again, on the work folder of that result",
-    )
     args = parser.parse_args(argv)
     try:
         scale = parse_scale(args.scale)
     except ValueError as error:
         parser.error(str(error))
     out = (args.out or PROJECT_ROOT / "data" / "bench" / scale.label).resolve()
-    if args.lower_bound_again:
-        result = lower_bound_again(args.lower_bound_again, out)
-        path = write_results(result, args.results_dir)
-        print(report.render_result(result))
-        print(f"Written: {path}")
-        return 0 if result.get("lower_bound_matches") else 1
     result = run(
         scale,
         out,

@@ -139,13 +139,6 @@ def test_one_run_renders_as_one_table_with_targets() -> None:
     ) in table
     # Every row has the table's four columns.
     assert all(line.count("|") == 5 for line in table)
-    assert "Note:" not in text
-
-
-def test_a_measurement_repeated_later_is_noted_under_the_table() -> None:
-    note = "dbt vs lower bound measured again on 2026-12-05, against the hand-written script."
-    text = report.render_result({**RESULT, "notes": [note]})
-    assert text.endswith(f"\n\nNote: {note}\n")
 
 
 def test_combined_table_orders_scales_and_measures_growth(tmp_path: Path) -> None:
