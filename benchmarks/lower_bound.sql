@@ -456,8 +456,8 @@ select
     json_extract_string(responder_team_json, '$.id') as responder_team_id,
     json_extract_string(responder_team_json, '$.name') as responder_team_name,
     created_at,
-    created_at + ack_offset_ms * interval 1 millisecond as acknowledged_at,
-    created_at + close_offset_ms * interval 1 millisecond as closed_at
+    created_at + to_milliseconds(ack_offset_ms) as acknowledged_at,
+    created_at + to_milliseconds(close_offset_ms) as closed_at
 from latest_versions;
 
 -- ServiceNow incidents (stg_servicenow__incidents, int_servicenow_incidents_timed): the
