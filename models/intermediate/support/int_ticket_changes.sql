@@ -1,11 +1,13 @@
 -- One row per support ticket (int_tickets_unified): when a record it is computed from was
 -- last loaded (`_loaded_at`, the latest of its own records, its requester's and
 -- submitter's users, its organization's contracts, and the reference data every ticket
--- uses). The incremental marts (fct_tickets, fct_sla_events) recompute the tickets
+-- uses). The incremental ticket models (int_ticket_status_periods, _group_periods,
+-- _clock_periods, int_tickets_timed, fct_tickets, fct_sla_events) recompute the tickets
 -- loaded since their last build: a reopened ticket, a late audit, a changed user role or
 -- contract each bring their tickets back, and a new schedule, holiday, group or catalog
--- service brings every ticket back. The staging models keep one (the winning) copy per
--- record, so a re-export that changes nothing keeps its older load time.
+-- service, or a ticket created before all others (the calendar's start), brings every
+-- ticket back. The staging models keep one (the winning) copy per record, so a
+-- re-export that changes nothing keeps its older load time.
 with
 
 tickets as (
@@ -92,12 +94,26 @@ holidays as (
 
 ),
 
-union_record_loads as (
+union_ticket_record_loads as (
 
     select
         'zendesk:' || ticket_id as ticket_id,
         _loaded_at
     from zendesk_tickets
+    union all
+    select
+        'jira:' || issue_key as ticket_id,
+        _loaded_at
+    from jira_issues
+
+),
+
+union_record_loads as (
+
+    select
+        ticket_id,
+        _loaded_at
+    from union_ticket_record_loads
     union all
     select
         'zendesk:' || ticket_id as ticket_id,
@@ -115,11 +131,6 @@ union_record_loads as (
         'zendesk:' || ticket_id as ticket_id,
         _loaded_at
     from ticket_metrics
-    union all
-    select
-        'jira:' || issue_key as ticket_id,
-        _loaded_at
-    from jira_issues
 
 ),
 
@@ -147,8 +158,24 @@ aggregate_organization_loads as (
 
 ),
 
+earliest_ticket_loads as (
+
+    -- The business-hours calendar starts from the earliest ticket (int_business_hours_range):
+    -- an earlier ticket moves the start of every cumulative count that
+    -- int_ticket_clock_periods stores, so its ticket record (not its audits or metric
+    -- events, which do not move the calendar) brings every ticket back.
+    select max(ticket_records._loaded_at) as _loaded_at
+    from tickets
+    inner join union_ticket_record_loads as ticket_records
+        on tickets.ticket_id = ticket_records.ticket_id
+    where tickets.created_at = (select min(earliest.created_at) from tickets as earliest)
+
+),
+
 union_reference_loads as (
 
+    select _loaded_at from earliest_ticket_loads
+    union all
     select max(_loaded_at) as _loaded_at from zendesk_groups
     union all
     select max(_loaded_at) as _loaded_at from services

@@ -13,11 +13,36 @@
 -- where cumulative(t) is one lookup of macro business_hours_cumulative. Two lookups per
 -- clock, whatever its length or number of pauses. The open last period (valid_to NULL)
 -- has NULL period seconds.
+--
+-- Incremental by ticket: a run recomputes the clocks of the tickets int_ticket_changes
+-- brings back and replaces all their rows. The cumulative business seconds stored here
+-- count from the calendar's first day, which moves only when an earlier ticket arrives:
+-- int_ticket_changes then brings every ticket back (fct_sla_events subtracts a lookup
+-- made in its own run from them).
+{{ config(**incremental_by_key('ticket_id')) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+changed_tickets as (
+
+    {{ tickets_changed_since_last_build() }}
+
+),
+
+{% endif %}
 status_periods as (
 
     select * from {{ ref('int_ticket_status_periods') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
@@ -119,22 +144,22 @@ measure_periods as (
 final as (
 
     select
-        ticket_id,
-        metric,
-        cast(period_number as integer) as period_number,
-        status,
-        valid_from,
-        valid_to,
-        is_running,
-        schedule_id,
-        cast(valid_from_business_cumulative as bigint) as valid_from_business_cumulative,
-        cast(running_seconds as bigint) as running_seconds,
-        cast(running_business_seconds as bigint) as running_business_seconds,
+        measure_periods.ticket_id,
+        measure_periods.metric,
+        cast(measure_periods.period_number as integer) as period_number,
+        measure_periods.status,
+        measure_periods.valid_from,
+        measure_periods.valid_to,
+        measure_periods.is_running,
+        measure_periods.schedule_id,
+        cast(measure_periods.valid_from_business_cumulative as bigint) as valid_from_business_cumulative,
+        cast(measure_periods.running_seconds as bigint) as running_seconds,
+        cast(measure_periods.running_business_seconds as bigint) as running_business_seconds,
         cast(
             coalesce(
-                sum(running_seconds) over (
-                    partition by ticket_id, metric
-                    order by period_number
+                sum(measure_periods.running_seconds) over (
+                    partition by measure_periods.ticket_id, measure_periods.metric
+                    order by measure_periods.period_number
                     rows between unbounded preceding and 1 preceding
                 ),
                 0
@@ -142,15 +167,18 @@ final as (
         ) as running_seconds_before,
         cast(
             coalesce(
-                sum(running_business_seconds) over (
-                    partition by ticket_id, metric
-                    order by period_number
+                sum(measure_periods.running_business_seconds) over (
+                    partition by measure_periods.ticket_id, measure_periods.metric
+                    order by measure_periods.period_number
                     rows between unbounded preceding and 1 preceding
                 ),
                 0
             ) as bigint
-        ) as running_business_seconds_before
+        ) as running_business_seconds_before,
+        changes._loaded_at
     from measure_periods
+    left join changes
+        on measure_periods.ticket_id = changes.ticket_id
 
 )
 

@@ -4,18 +4,47 @@
 -- without any group event has its current group since creation). A JSM issue has one
 -- period: its service desk project, `jira:<project key>` (JSM exports no agent group).
 -- Used for the first group (escalation, created-side KPIs), the group at the last solve
--- and the group holding the backlog at a month's end (spec §2).
+-- and the group holding the backlog at a month's end (spec §2). Only tickets of
+-- int_tickets_unified (audits that arrive before their ticket wait in staging).
+--
+-- Incremental by ticket: a run recomputes the periods of the tickets int_ticket_changes
+-- brings back (loaded since the last build) and replaces all their rows.
+{{ config(**incremental_by_key('ticket_id')) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+changed_tickets as (
+
+    {{ tickets_changed_since_last_build() }}
+
+),
+
+{% endif %}
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    {% if is_incremental() %}
+        where ticket_id in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'zendesk'
+        )
+    {% endif %}
 
 ),
 
@@ -116,12 +145,17 @@ order_assignments as (
 final as (
 
     select
-        ticket_id,
-        cast(period_number as integer) as period_number,
-        group_id,
-        changed_at as valid_from,
-        next_changed_at as valid_to
+        order_assignments.ticket_id,
+        cast(order_assignments.period_number as integer) as period_number,
+        order_assignments.group_id,
+        order_assignments.changed_at as valid_from,
+        order_assignments.next_changed_at as valid_to,
+        changes._loaded_at
     from order_assignments
+    inner join tickets
+        on order_assignments.ticket_id = tickets.ticket_id
+    left join changes
+        on order_assignments.ticket_id = changes.ticket_id
 
 )
 

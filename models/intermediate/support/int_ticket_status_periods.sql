@@ -3,29 +3,68 @@
 -- first status), JSM changelog items on `status` (the first item's `from` status runs
 -- from the issue's creation). A ticket without exported history has one period, its
 -- current status since creation. Used for backlog and paused SLA clocks (spec §2, §4).
+-- Only tickets of int_tickets_unified: audit or changelog pages that arrive before their
+-- ticket's export wait in staging (its relationships test warns) until the ticket lands.
+--
+-- Incremental by ticket: a run recomputes the periods of the tickets int_ticket_changes
+-- brings back (loaded since the last build) and replaces all their rows.
+{{ config(**incremental_by_key('ticket_id')) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+changed_tickets as (
+
+    {{ tickets_changed_since_last_build() }}
+
+),
+
+{% endif %}
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
-
-),
-
-changelog_items as (
-
-    select * from {{ ref('stg_jira__changelog_items') }}
+    {% if is_incremental() %}
+        where ticket_id in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'zendesk'
+        )
+    {% endif %}
 
 ),
 
 jira_issues as (
 
     select * from {{ ref('stg_jira__issues') }}
+    {% if is_incremental() %}
+        where issue_key in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'jira'
+        )
+    {% endif %}
+
+),
+
+changelog_items as (
+
+    select * from {{ ref('stg_jira__changelog_items') }}
+    {% if is_incremental() %}
+        where issue_id in (select jira_issues.issue_id from jira_issues)
+    {% endif %}
 
 ),
 
@@ -138,13 +177,18 @@ order_changes as (
 final as (
 
     select
-        ticket_id,
-        cast(change_number as integer) as period_number,
-        status,
-        changed_at as valid_from,
-        next_changed_at as valid_to,
-        next_changed_at is null as is_current
+        order_changes.ticket_id,
+        cast(order_changes.change_number as integer) as period_number,
+        order_changes.status,
+        order_changes.changed_at as valid_from,
+        order_changes.next_changed_at as valid_to,
+        changes._loaded_at,
+        order_changes.next_changed_at is null as is_current
     from order_changes
+    inner join tickets
+        on order_changes.ticket_id = tickets.ticket_id
+    left join changes
+        on order_changes.ticket_id = changes.ticket_id
 
 )
 

@@ -10,47 +10,99 @@
 -- resolutiondate; `jira_reopens` = changes from a done status back to an open one.
 -- Business seconds use the default schedule (int_business_hours_schedules.is_default):
 -- one calendar lookup per timestamp (macro business_hours_cumulative).
+--
+-- Incremental by ticket: a run recomputes the tickets int_ticket_changes brings back
+-- (loaded since the last build) and replaces their rows.
+{{ config(**incremental_by_key('ticket_id')) }}
+
 with
 
+changes as (
+
+    select * from {{ ref('int_ticket_changes') }}
+
+),
+
+{% if is_incremental() %}
+changed_tickets as (
+
+    {{ tickets_changed_since_last_build() }}
+
+),
+
+{% endif %}
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
+    {% if is_incremental() %}
+        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
+    {% endif %}
 
 ),
 
 metric_events as (
 
     select * from {{ ref('stg_zendesk__ticket_metric_events') }}
+    {% if is_incremental() %}
+        where ticket_id in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'zendesk'
+        )
+    {% endif %}
 
 ),
 
 ticket_metrics as (
 
     select * from {{ ref('stg_zendesk__ticket_metrics') }}
+    {% if is_incremental() %}
+        where ticket_id in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'zendesk'
+        )
+    {% endif %}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    {% if is_incremental() %}
+        where ticket_id in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'zendesk'
+        )
+    {% endif %}
 
 ),
 
 jira_issues as (
 
     select * from {{ ref('stg_jira__issues') }}
+    {% if is_incremental() %}
+        where issue_key in (
+            select changed_tickets.source_ticket_id from changed_tickets
+            where changed_tickets.source = 'jira'
+        )
+    {% endif %}
 
 ),
 
 changelog_items as (
 
     select * from {{ ref('stg_jira__changelog_items') }}
+    {% if is_incremental() %}
+        where issue_id in (select jira_issues.issue_id from jira_issues)
+    {% endif %}
 
 ),
 
 sla_cycles as (
 
     select * from {{ ref('stg_jira__sla_cycles') }}
+    {% if is_incremental() %}
+        where issue_id in (select jira_issues.issue_id from jira_issues)
+    {% endif %}
 
 ),
 
@@ -315,10 +367,13 @@ final as (
             as first_resolution_business_seconds,
         {{ seconds_between('times.created_at', 'times.solved_at') }} as full_resolution_seconds,
         cast(business.solved_cumulative - business.created_cumulative as bigint)
-            as full_resolution_business_seconds
+            as full_resolution_business_seconds,
+        changes._loaded_at
     from fill_first_solves as times
     left join pivot_business_time as business
         on times.ticket_id = business.ticket_id
+    left join changes
+        on times.ticket_id = changes.ticket_id
 
 )
 
