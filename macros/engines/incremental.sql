@@ -55,3 +55,20 @@
         select coalesce(max(built._loaded_at), {{ load_time_floor() }}) from {{ this }} as built
     )
 {%- endmacro %}
+
+{#- The filter of an incremental ticket model's input CTE: in an incremental run, only the
+    rows of the tickets in the model's `changed_tickets` CTE; nothing in a full build.
+    `column` holds the `ticket_id` (`zendesk:<id>`), or with `source` the source's own id
+    (`source_ticket_id`). -#}
+{% macro where_ticket_changed(column, source=none) -%}
+    {%- if is_incremental() -%}
+        {%- if source is none %}
+    where {{ column }} in (select changed_tickets.ticket_id from changed_tickets)
+        {%- else %}
+    where {{ column }} in (
+        select changed_tickets.source_ticket_id from changed_tickets
+        where changed_tickets.source = '{{ source }}'
+    )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

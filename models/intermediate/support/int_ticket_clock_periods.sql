@@ -40,9 +40,7 @@ changed_tickets as (
 status_periods as (
 
     select * from {{ ref('int_ticket_status_periods') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 

@@ -30,21 +30,14 @@ changed_tickets as (
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
-    {% if is_incremental() %}
-        where ticket_id in (
-            select changed_tickets.source_ticket_id from changed_tickets
-            where changed_tickets.source = 'zendesk'
-        )
-    {% endif %}
+    {{ where_ticket_changed('ticket_id', source='zendesk') }}
 
 ),
 

@@ -29,33 +29,21 @@ changed_tickets as (
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
 audit_events as (
 
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
-    {% if is_incremental() %}
-        where ticket_id in (
-            select changed_tickets.source_ticket_id from changed_tickets
-            where changed_tickets.source = 'zendesk'
-        )
-    {% endif %}
+    {{ where_ticket_changed('ticket_id', source='zendesk') }}
 
 ),
 
 jira_issues as (
 
     select * from {{ ref('stg_jira__issues') }}
-    {% if is_incremental() %}
-        where issue_key in (
-            select changed_tickets.source_ticket_id from changed_tickets
-            where changed_tickets.source = 'jira'
-        )
-    {% endif %}
+    {{ where_ticket_changed('issue_key', source='jira') }}
 
 ),
 

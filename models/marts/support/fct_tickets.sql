@@ -33,36 +33,28 @@ changed_tickets as (
 tickets as (
 
     select * from {{ ref('int_tickets_unified') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
 timed as (
 
     select * from {{ ref('int_tickets_timed') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
 group_periods as (
 
     select * from {{ ref('int_ticket_group_periods') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
 status_periods as (
 
     select * from {{ ref('int_ticket_status_periods') }}
-    {% if is_incremental() %}
-        where ticket_id in (select changed_tickets.ticket_id from changed_tickets)
-    {% endif %}
+    {{ where_ticket_changed('ticket_id') }}
 
 ),
 
