@@ -23,6 +23,12 @@ from orchestration.ingest.spec import FileFormat, SourceSpec
 # union_by_name: that opens every file of the statement at once with a buffer each and runs
 # out of a 4 GB memory_limit on ~150 pages of 200 KB. At most BATCH_MAX_FILES files per
 # statement, as the ingest batches them; each batch is its own table.
+#
+# A sample can miss a field's other shape: ServiceNow reference fields are a sys_id string
+# in one export and a {link, value} object in another, and a batch whose first files hold
+# only objects fails on the first string ("JSON transform error"). Such a batch is read
+# again with the schema detected from every record of every file (DuckDB's answer to mixed
+# types); only that successful read is timed, and the batch is listed in `rescanned`.
 
 
 @dataclass
@@ -31,13 +37,16 @@ class NativeRead:
     rows: int = 0
     tables: int = 0
     failures: list[str] = field(default_factory=list)
+    rescanned: list[str] = field(default_factory=list)
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _statement(spec: SourceSpec, extension: str, files: list[Path], table: str) -> str:
+def _statement(
+    spec: SourceSpec, extension: str, files: list[Path], table: str, full_sample: bool = False
+) -> str:
     listed = "[" + ", ".join(_quote(str(path)) for path in files) + "]"
     if spec.file_format == FileFormat.CSV or extension == ".csv":
         return f"create table {table} as select * from read_csv({listed}, union_by_name = true)"
@@ -47,7 +56,8 @@ def _statement(spec: SourceSpec, extension: str, files: list[Path], table: str) 
             f"format = 'newline_delimited')"
         )
     object_size = max(path.stat().st_size for path in files) + 1024
-    reader = f"read_json({listed}, maximum_object_size = {object_size})"
+    sample = f", sample_size = -1, maximum_sample_files = {len(files)}" if full_sample else ""
+    reader = f"read_json({listed}, maximum_object_size = {object_size}{sample})"
     if spec.records_key:
         return (
             f'create table {table} as select unnest("{spec.records_key}") as record from {reader}'
@@ -60,6 +70,7 @@ def read_natively(landing: Path, scratch: Path) -> NativeRead:
     first and afterwards); timed from the connection to the last table written."""
     scratch.unlink(missing_ok=True)
     result = NativeRead()
+    failed_seconds = 0.0  # sampled reads that failed and were read again in full
     started = time.perf_counter()
     con = duckdb.connect(str(scratch), config=duckdb_settings())
     try:
@@ -75,18 +86,27 @@ def read_natively(landing: Path, scratch: Path) -> NativeRead:
                 for number, start in enumerate(range(0, len(files), BATCH_MAX_FILES), 1):
                     batch = files[start : start + BATCH_MAX_FILES]
                     table = f"{spec.raw_table}_{extension.lstrip('.')}_{number}"
+                    attempt_started = time.perf_counter()
                     try:
                         con.execute(_statement(spec, extension, batch, table))
                     except duckdb.Error as error:
-                        message = f"{spec.folder} ({extension}): {error}".splitlines()[0]
-                        result.failures.append(message)
-                        continue
+                        label = f"{spec.folder} ({extension}) batch {number}"
+                        if "JSON transform error" in str(error):
+                            failed_seconds += time.perf_counter() - attempt_started
+                            try:
+                                con.execute(_statement(spec, extension, batch, table, True))
+                                result.rescanned.append(label)
+                            except duckdb.Error as again:
+                                error = again
+                        if label not in result.rescanned:
+                            result.failures.append(f"{label}: {error}".splitlines()[0])
+                            continue
                     result.rows += con.execute(f"select count(*) from {table}").fetchone()[0]
                     result.tables += 1
         con.execute("checkpoint")
     finally:
         con.close()
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.perf_counter() - started - failed_seconds
     scratch.unlink(missing_ok=True)
     Path(f"{scratch}.wal").unlink(missing_ok=True)
     return result

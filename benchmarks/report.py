@@ -210,12 +210,19 @@ def render_result(result: dict[str, Any]) -> str:
     lines.append(_row("warehouse size on disk", _bytes(result.get("warehouse_bytes")), "", ""))
     if native:
         failures = native.get("failures") or []
+        rescanned = native.get("rescanned") or []
         lines.append(
             _row(
                 "ingest vs DuckDB native read (native s / ingest s)",
                 f"{_seconds(native.get('seconds'))} / {_seconds(phases.get('ingest'))} = "
                 f"{_ratio(ratios['ingest_vs_native'])}"
-                + (f" ({len(failures)} folders failed to read natively)" if failures else ""),
+                + (f" ({len(failures)} folders failed to read natively)" if failures else "")
+                + (
+                    f" ({len(rescanned)} batches of mixed JSON shapes read with the schema "
+                    "of every record)"
+                    if rescanned
+                    else ""
+                ),
                 INGEST_VS_NATIVE.text(),
                 INGEST_VS_NATIVE.status(ratios["ingest_vs_native"]),
             )

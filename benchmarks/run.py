@@ -116,6 +116,7 @@ def _limits(out: Path, landing: Path, warehouse: Path, result: dict[str, Any]) -
         "rows": native.rows,
         "tables": native.tables,
         "failures": native.failures,
+        "rescanned": native.rescanned,
     }
     print("Limits: dbt run of the two marts' lineage ...", flush=True)
     target = out / "dbt_target"

@@ -197,3 +197,24 @@ def test_holdback_moves_files_out_and_back(tmp_path: Path) -> None:
     assert (held / "zendesk" / "tickets" / "tickets_2026-06_p001.json").read_text() == "[]"
     holdback.move(["zendesk/tickets/tickets_2026-06_p001.json"], held, landing)
     assert page.read_text() == "[]"
+
+
+def test_native_read_rereads_a_batch_whose_sample_missed_a_field_shape(tmp_path: Path) -> None:
+    """ServiceNow reference fields come as a {link, value} object or as a sys_id string.
+    40 pages of one record each: the first 39 objects, the 40th a string. DuckDB samples
+    32 files, so the sampled read fails on page 40; the batch is read again with the
+    schema of every record: 40 rows, no failure, one rescanned batch."""
+    from benchmarks.native import read_natively
+
+    folder = tmp_path / "landing" / "servicenow" / "incident"
+    folder.mkdir(parents=True)
+    for number in range(1, 41):
+        assigned_to = {"link": "https://x/api/now/table/sys_user/u1", "value": "u1"}
+        if number == 40:
+            assigned_to = "u1"
+        page = {"result": [{"sys_id": f"i{number}", "assigned_to": assigned_to}]}
+        (folder / f"incident_p{number:03d}.json").write_text(json.dumps(page))
+    native = read_natively(tmp_path / "landing", tmp_path / "native.duckdb")
+    assert native.failures == []
+    assert native.rescanned == ["servicenow/incident (.json) batch 1"]
+    assert (native.rows, native.tables) == (40, 1)
