@@ -27,8 +27,11 @@ from orchestration.ingest.spec import FileFormat, SourceSpec
 # A sample can miss a field's other shape: ServiceNow reference fields are a sys_id string
 # in one export and a {link, value} object in another, and a batch whose first files hold
 # only objects fails on the first string ("JSON transform error"). Such a batch is read
-# again with the schema detected from every record of every file (DuckDB's answer to mixed
-# types); only that successful read is timed, and the batch is listed in `rescanned`.
+# again in chunks of RESCAN_FILES files, each with the schema detected from every record of
+# every file (DuckDB's answer to mixed types; a whole batch of 500 pages read that way
+# runs out of an 8 GB memory_limit at large); each chunk is its own table, only those
+# successful reads are timed, and the batch is listed in `rescanned`.
+RESCAN_FILES = 32
 
 
 @dataclass
@@ -65,6 +68,32 @@ def _statement(
     return f"create table {table} as select * from {reader}"
 
 
+def _rescan(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    extension: str,
+    batch: list[Path],
+    table: str,
+    result: NativeRead,
+    label: str,
+) -> list[str]:
+    """Read a failed batch again in chunks with the schema of every record; the tables
+    written (none if a chunk fails: the batch is then a failure)."""
+    con.execute(f"drop table if exists {table}")
+    tables = []
+    for number, start in enumerate(range(0, len(batch), RESCAN_FILES), 1):
+        chunk_table = f"{table}_{number}"
+        chunk = batch[start : start + RESCAN_FILES]
+        try:
+            con.execute(_statement(spec, extension, chunk, chunk_table, full_sample=True))
+        except duckdb.Error as error:
+            result.failures.append(f"{label}: {error}".splitlines()[0])
+            return []
+        tables.append(chunk_table)
+    result.rescanned.append(label)
+    return tables
+
+
 def read_natively(landing: Path, scratch: Path) -> NativeRead:
     """Read every registered landing folder with DuckDB's readers into `scratch` (deleted
     first and afterwards); timed from the connection to the last table written."""
@@ -91,18 +120,16 @@ def read_natively(landing: Path, scratch: Path) -> NativeRead:
                         con.execute(_statement(spec, extension, batch, table))
                     except duckdb.Error as error:
                         label = f"{spec.folder} ({extension}) batch {number}"
-                        if "JSON transform error" in str(error):
-                            failed_seconds += time.perf_counter() - attempt_started
-                            try:
-                                con.execute(_statement(spec, extension, batch, table, True))
-                                result.rescanned.append(label)
-                            except duckdb.Error as again:
-                                error = again
-                        if label not in result.rescanned:
+                        if "JSON transform error" not in str(error):
                             result.failures.append(f"{label}: {error}".splitlines()[0])
                             continue
-                    result.rows += con.execute(f"select count(*) from {table}").fetchone()[0]
-                    result.tables += 1
+                        failed_seconds += time.perf_counter() - attempt_started
+                        tables = _rescan(con, spec, extension, batch, table, result, label)
+                    else:
+                        tables = [table]
+                    for written in tables:
+                        result.rows += con.execute(f"select count(*) from {written}").fetchone()[0]
+                        result.tables += 1
         con.execute("checkpoint")
     finally:
         con.close()
