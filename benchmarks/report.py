@@ -266,6 +266,8 @@ def render_result(result: dict[str, Any]) -> str:
                     "",
                 )
             )
+    if native.get("note"):
+        lines += ["", f"Native read: {native['note']}."]
     return "\n".join(lines) + "\n"
 
 

@@ -108,6 +108,15 @@ def test_a_folder_the_native_reader_could_not_read_voids_the_ingest_ratio() -> N
     assert report.derived(failed)["ingest_vs_native"] is None
 
 
+def test_a_rescanned_or_remeasured_native_read_says_so_beside_its_ratio() -> None:
+    native = {**RESULT["native"], "rescanned": ["servicenow/incident (.json) batch 1"]}
+    noted = {**RESULT, "native": {**native, "note": "re-measured alone"}}
+    text = report.render_result(noted)
+    # Still 1 s / 4 s = 0.25: a rescanned batch is read, not failed.
+    assert "= 0.25 (1 batches of mixed JSON shapes read with the schema of every record)" in text
+    assert text.endswith("Native read: re-measured alone.\n")
+
+
 def test_one_run_renders_as_one_table_with_targets() -> None:
     text = report.render_result(RESULT)
     table = [line for line in text.splitlines() if line.startswith("|")]
