@@ -45,13 +45,13 @@
     int_ticket_changes (imported as `changes`) loaded since the model's newest row, with
     their source and source id (to filter the staging rows without building the
     `zendesk:<id>` key on each). An empty model takes every ticket. -#}
-{% macro tickets_changed_since_last_build(changes='changes') -%}
+{% macro tickets_changed_since_last_build() -%}
     select
-        {{ changes }}.ticket_id,
-        {{ changes }}.source,
-        {{ changes }}.source_ticket_id
-    from {{ changes }}
-    where {{ changes }}._loaded_at > (
+        changes.ticket_id,
+        changes.source,
+        changes.source_ticket_id
+    from changes
+    where changes._loaded_at > (
         select coalesce(max(built._loaded_at), {{ load_time_floor() }}) from {{ this }} as built
     )
 {%- endmacro %}

@@ -21,11 +21,7 @@ changes as (
 {% if is_incremental() %}
 changed_tickets as (
 
-    select ticket_id
-    from changes
-    where _loaded_at > (
-        select coalesce(max(built._loaded_at), {{ load_time_floor() }}) from {{ this }} as built
-    )
+    {{ tickets_changed_since_last_build() }}
 
 ),
 
