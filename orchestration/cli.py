@@ -17,6 +17,8 @@ naming the running process, or queues behind it with `--wait SECONDS` (`make run
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 import threading
 import time
@@ -220,5 +222,16 @@ def print_reports(warehouse: Path, exports: Path) -> bool:
     return True
 
 
+def exit_quickly(code: int) -> None:
+    """End the process without tearing the interpreter down: freeing every object Dagster,
+    dbt and Great Expectations created takes ~1.2 s, a twentieth of a day's run. Called
+    after `main` returned, when the writer lock is released and the warehouse closed; the
+    output streams and log handlers are flushed first."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_quickly(main())

@@ -120,6 +120,31 @@ def test_the_lock_goes_with_the_process_that_held_it(tmp_path: Path) -> None:
         assert json.loads(lock_path(warehouse).read_text())["pid"] == os.getpid()
 
 
+def test_the_cli_exit_keeps_its_output_and_exit_code(tmp_path: Path) -> None:
+    # exit_quickly ends the process with os._exit, which drops unflushed buffers: piped
+    # output (block-buffered) and a log handler's line must still arrive, and the code too.
+    script = (
+        "import logging, sys\n"
+        "from orchestration.cli import exit_quickly\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "print('summary line', end='')\n"
+        "logging.getLogger('t').warning('log line')\n"
+        "exit_quickly(75)\n"
+    )
+    buffered = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=buffered,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 75
+    assert done.stdout == "summary line"
+    assert "log line" in done.stderr
+
+
 def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     with warehouse_writer(warehouse, command="make run"):
