@@ -20,7 +20,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,10 +43,6 @@ def generate_samples(landing: Path, seed: int, scale: float) -> None:
     counts = generate(landing, seed=seed, scale=scale)
     total = sum(counts.values())
     print(f"Generated sample exports into {landing}: {total} records in {len(counts)} folders")
-
-
-def _import_great_expectations() -> None:
-    import great_expectations  # noqa: F401
 
 
 def run_pipeline(full_refresh: bool = False) -> tuple[bool, str]:
@@ -95,9 +90,6 @@ def execute_pipeline(full_refresh: bool = False) -> tuple[bool, str, RunSummary]
     last_run_results = Path(dbt_project.project_dir) / "target" / "last_run" / "run_results.json"
     last_run_results.unlink(missing_ok=True)
     mode = "incremental" if plan.kind != FULL else "full refresh" if full_refresh else plan.reason
-    # Great Expectations takes seconds to import; do it while ingest and dbt run (the
-    # validation step then finds it imported, or waits for the import to finish).
-    threading.Thread(target=_import_great_expectations, daemon=True).start()
     job = defs.resolve_job_def("kpi_pipeline_job")
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     if full_refresh:
