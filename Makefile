@@ -24,7 +24,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SYNCED := $(VENV)/.synced
 SYNCED_ENGINES := $(VENV)/.synced-engines
 
-.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence bench
+.PHONY: help setup setup-engines setup-spark setup-chromium run kpis docs reports ui test test-engines test-spark lint pytest format clean purge audit-verify evidence bench bench-days
 
 help:
 	@echo "make run    ingest data/landing (samples if empty) -> dbt build -> validation, print KPIs"
@@ -41,6 +41,7 @@ help:
 	@echo "make evidence QUARTER=2026Q2  validate the quarter and write data/exports/audit/evidence_<Q>.zip"
 	@echo "make bench SCALE=hundredth  generate exports at a scale (large, tenth, hundredth or a number),"
 	@echo "            run the pipeline into a fresh warehouse, measure it: benchmarks/results/<date>-<scale>.md"
+	@echo "make bench-days SCALE=10  first run, then each of the two newest days' exports added, each timed"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -101,6 +102,11 @@ evidence: setup
 bench: setup
 	@test -n "$(SCALE)" || { echo "usage: make bench SCALE=hundredth|tenth|large|<number>"; exit 2; }
 	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(BENCH_ARGS)
+
+# One more day's exports against the first full run, each a `make run` of its own
+# (benchmarks/day_runs.py): SCALE= (default 10), DAYS=2026-06-29,2026-07-01 (default: the two newest).
+bench-days: setup
+	$(BIN)/python -m benchmarks.day_runs --scale $(or $(SCALE),10) $(if $(DAYS),--days $(DAYS)) $(BENCH_ARGS)
 
 # The instance's run queue (one warehouse writer at a time) is orchestration/dagster.yaml.
 ui: setup
