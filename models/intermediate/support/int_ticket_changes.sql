@@ -1,13 +1,15 @@
 -- One row per support ticket (int_tickets_unified): when a record it is computed from was
 -- last loaded (`_loaded_at`, the latest of its own records, its requester's and
--- submitter's users, its organization's contracts, and the reference data every ticket
+-- submitter's roles, its organization's contracts, and the reference data every ticket
 -- uses). The incremental ticket models (int_ticket_status_periods, _group_periods,
 -- _clock_periods, int_tickets_timed, fct_tickets, fct_sla_events) recompute the tickets
 -- loaded since their last build: a reopened ticket, a late audit, a changed user role or
 -- contract each bring their tickets back, and a new schedule, holiday, group or catalog
 -- service, or a ticket created before all others (the calendar's start), brings every
--- ticket back. The staging models keep one (the winning) copy per record, so a
--- re-export that changes nothing keeps its older load time.
+-- ticket back. A record's load time is that of its winning copy: the staging models rank
+-- a later export of the same version first, so a snapshot that re-exports records
+-- unchanged (contracts, groups) brings their tickets back too; for users only a change of
+-- role does (stg_zendesk__users `_role_loaded_at`), the one user field the ticket models read.
 with
 
 tickets as (
@@ -201,8 +203,8 @@ combine as (
         tickets.source,
         tickets.source_ticket_id,
         record_loads._loaded_at as records_loaded_at,
-        requesters._loaded_at as requester_loaded_at,
-        submitters._loaded_at as submitter_loaded_at,
+        requesters._role_loaded_at as requester_loaded_at,
+        submitters._role_loaded_at as submitter_loaded_at,
         organization_loads._loaded_at as organization_loaded_at,
         reference_loads._loaded_at as reference_loaded_at
     from tickets

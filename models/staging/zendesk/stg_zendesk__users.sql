@@ -3,6 +3,9 @@
 -- user fields are personal data and stay in raw: the e-mail is exposed only as
 -- `user_key`, a stable hash (personal_data_key) that joins the same person across tools.
 -- An omitted `suspended` flag is false; an omitted `active` stays NULL (unknown).
+-- `_role_loaded_at`: when the current role was first loaded (the earliest copy ranked above
+-- the newest copy with another role): the ticket models read only the role, so a snapshot
+-- that changes a user's `last_login_at` does not bring the user's tickets back.
 {#- A table, not a view: the personal_data_key SQL holds key material, and a view's text
     is visible to every database role (macros/privacy/personal_data_key.sql). -#}
 {{ config(materialized='table') }}
@@ -54,6 +57,41 @@ ranked as (
 
 ),
 
+find_winning_roles as (
+
+    select
+        *,
+        max(case when version_rank = 1 then role end) over (partition by user_id) as winning_role
+    from ranked
+
+),
+
+find_role_changes as (
+
+    select
+        *,
+        min(
+            case when coalesce(role, '') <> coalesce(winning_role, '') then version_rank end
+        ) over (
+            partition by user_id
+        ) as role_changed_rank
+    from find_winning_roles
+
+),
+
+find_role_loads as (
+
+    select
+        *,
+        min(
+            case
+                when role_changed_rank is null or version_rank < role_changed_rank then _loaded_at
+            end
+        ) over (partition by user_id) as _role_loaded_at
+    from find_role_changes
+
+),
+
 final as (
 
     select
@@ -73,8 +111,9 @@ final as (
         last_login_at,
         _file_path,
         _record_number,
-        _loaded_at
-    from ranked
+        _loaded_at,
+        _role_loaded_at
+    from find_role_loads
     where version_rank = 1
 
 )
