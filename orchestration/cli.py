@@ -94,36 +94,38 @@ def execute_pipeline(full_refresh: bool = False) -> tuple[bool, str, RunSummary]
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     if full_refresh:
         run_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
-    instance = dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config=run_config,
-        asset_selection=asset_selection(plan),
-    )
     from orchestration.checks import is_reconciliation_check
 
-    failed_checks = [
-        event.asset_check_evaluation_data
-        for event in result.all_events
-        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        and not event.asset_check_evaluation_data.passed
-        and event.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
-    ]
-    # A reconciliation break says two sources disagree (kpi-definitions.md §8): a finding
-    # for the quarterly review, recorded in audit.validation_runs, not a failed build.
-    breaks = [check for check in failed_checks if is_reconciliation_check(check.check_name)]
-    failures = [check for check in failed_checks if check not in breaks]
-    for check in breaks:
-        print(f"RECONCILIATION BREAK {check.asset_key.to_user_string()}: {check.check_name}")
-    for check in failures:
-        print(f"FAILED CHECK {check.asset_key.to_user_string()}: {check.check_name}")
-    if breaks:
-        print(
-            "Reconciliation breaks are listed in audit.validation_runs and the Data Docs; "
-            "`make evidence QUARTER=<YYYYQn>` packs a quarter for the auditors."
+    # Disposed at the end: its temporary folder would outlive a process that ends with
+    # os._exit (exit_quickly), which runs no finalizers.
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            asset_selection=asset_selection(plan),
         )
-    summary = summarise(instance.all_logs(result.run_id), last_run_results)
+        failed_checks = [
+            event.asset_check_evaluation_data
+            for event in result.all_events
+            if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            and not event.asset_check_evaluation_data.passed
+            and event.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+        ]
+        # A reconciliation break says two sources disagree (kpi-definitions.md §8): a finding
+        # for the quarterly review, recorded in audit.validation_runs, not a failed build.
+        breaks = [check for check in failed_checks if is_reconciliation_check(check.check_name)]
+        failures = [check for check in failed_checks if check not in breaks]
+        for check in breaks:
+            print(f"RECONCILIATION BREAK {check.asset_key.to_user_string()}: {check.check_name}")
+        for check in failures:
+            print(f"FAILED CHECK {check.asset_key.to_user_string()}: {check.check_name}")
+        if breaks:
+            print(
+                "Reconciliation breaks are listed in audit.validation_runs and the Data Docs; "
+                "`make evidence QUARTER=<YYYYQn>` packs a quarter for the auditors."
+            )
+        summary = summarise(instance.all_logs(result.run_id), last_run_results)
     print("\n".join(summary.lines()))
     return result.success and not failures, mode, summary
 
