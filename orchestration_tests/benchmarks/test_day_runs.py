@@ -90,6 +90,7 @@ def test_the_table_gives_each_run_as_a_share_of_the_first() -> None:
         "compared_tables": 23,
         "compared_rows": 1216009,
         "differences": {},
+        "parse_seconds": 10.4,
     }
     lines = render(result).splitlines()
     # 17.2 / 80.0 = 21.5% -> "22%" (rounded half to even: 21.5 -> 22); 3.2 / 80 = 4%.
@@ -101,3 +102,5 @@ def test_the_table_gives_each_run_as_a_share_of_the_first() -> None:
     )
     assert "| nothing new | 0 | 0 | 0 | 0 | 3.2 s | 4% | - | - | - |" in lines
     assert lines[-1].endswith("equal (23 tables, 1,216,009 rows).")
+    # The parse before the first run is reported, not counted in its time.
+    assert lines[-2].startswith("The first run follows a `dbt parse` for its environment (10.4 s")
