@@ -168,7 +168,7 @@ def render(result: dict[str, Any]) -> str:
         f"# Day runs at scale {result['scale']:g} ({result['date']}, {result['machine']}, "
         f"{result['landing_files']} landing files)",
         "",
-        "| run | files | records | models | tests | wall | of the first run "
+        "| run | files | records | models | tests passed | wall | of the first run "
         "| ingest | dbt build | validation |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
