@@ -72,3 +72,37 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The body of a staging model's CTE that adds, to every copy of its `relation` (a CTE
+    with `version_rank`, 1 = the winning copy, and `_loaded_at`), `as_column`: when the
+    winning copy's `content` was first loaded, i.e. the earliest load among the copies
+    ranked above the best-ranked copy whose content differs (every copy when none does).
+    A later export of the same content (a snapshot that repeats a record unchanged) keeps
+    the older time; so does an older version arriving late. int_ticket_changes reads these
+    times, so that unchanged re-exports bring no ticket back. -#}
+{% macro with_content_loaded_at(relation, partition_by, content, as_column='_content_loaded_at') -%}
+    select
+        *,
+        min(
+            case
+                when content_changed_rank is null or version_rank < content_changed_rank then _loaded_at
+            end
+        ) over (partition by {{ partition_by }}) as {{ as_column }}
+    from (
+        select
+            *,
+            min(
+                case
+                    when coalesce({{ content }}, '') <> coalesce(winning_content, '') then version_rank
+                end
+            ) over (partition by {{ partition_by }}) as content_changed_rank
+        from (
+            select
+                *,
+                max(case when version_rank = 1 then {{ content }} end) over (
+                    partition by {{ partition_by }}
+                ) as winning_content
+            from {{ relation }}
+        ) as with_winning_content
+    ) as with_content_changes
+{%- endmacro %}

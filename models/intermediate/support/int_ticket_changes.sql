@@ -6,10 +6,12 @@
 -- loaded since their last build: a reopened ticket, a late audit, a changed user role or
 -- contract each bring their tickets back, and a new schedule, holiday, group or catalog
 -- service, or a ticket created before all others (the calendar's start), brings every
--- ticket back. A record's load time is that of its winning copy: the staging models rank
--- a later export of the same version first, so a snapshot that re-exports records
--- unchanged (contracts, groups) brings their tickets back too; for users only a change of
--- role does (stg_zendesk__users `_role_loaded_at`), the one user field the ticket models read.
+-- ticket back. Snapshots repeat records unchanged (users, groups, schedules, the monthly
+-- contracts): for those the time is when the winning copy's content was first loaded
+-- (`_content_loaded_at`, macro with_content_loaded_at; for users `_role_loaded_at`, the one
+-- user field the ticket models read), so a repeat brings no ticket back. A schedule's
+-- intervals come from its record, so its content time covers them. The catalog is current
+-- state (a service missing from the latest file is gone): any new catalog file counts.
 with
 
 tickets as (
@@ -84,12 +86,6 @@ schedules as (
 
 ),
 
-schedule_intervals as (
-
-    select * from {{ ref('stg_zendesk__schedule_intervals') }}
-
-),
-
 holidays as (
 
     select * from {{ ref('stg_zendesk__holidays') }}
@@ -151,7 +147,7 @@ aggregate_organization_loads as (
     -- Every organization a changed contract was ever linked to (its old and new links).
     select
         contract_versions.zendesk_organization_id as organization_id,
-        max(contracts._loaded_at) as _loaded_at
+        max(contracts._content_loaded_at) as _loaded_at
     from contract_versions
     inner join contracts
         on contract_versions.contract_id = contracts.contract_id
@@ -178,13 +174,11 @@ union_reference_loads as (
 
     select _loaded_at from earliest_ticket_loads
     union all
-    select max(_loaded_at) as _loaded_at from zendesk_groups
+    select max(_content_loaded_at) as _loaded_at from zendesk_groups
     union all
     select max(_loaded_at) as _loaded_at from services
     union all
-    select max(_loaded_at) as _loaded_at from schedules
-    union all
-    select max(_loaded_at) as _loaded_at from schedule_intervals
+    select max(_content_loaded_at) as _loaded_at from schedules
     union all
     select max(_loaded_at) as _loaded_at from holidays
 

@@ -8,7 +8,8 @@
 -- Cells are trimmed; empty optional cells are NULL. `end_date` NULL = open-ended, else
 -- inclusive; `timezone` (IANA) empty = 'UTC'; `monthly_fee` is decimal(18,2) in
 -- `currency`; `service_ids` stays a `;` list of catalog service ids; `tier` is
--- normalised to Gold/Silver/Bronze whatever its case.
+-- normalised to Gold/Silver/Bronze whatever its case. `_content_loaded_at`: when the
+-- winning row was first loaded; the monthly export repeating it unchanged keeps it.
 with
 
 source as (
@@ -41,6 +42,7 @@ renamed as (
             cast(nullif(trim({{ json_text('record_json', 'effective_from') }}), '') as date),
             cast(trim({{ json_text('record_json', 'start_date') }}) as date)
         ) as effective_from,
+        record_json,
         _file_path,
         _record_number,
         _loaded_at
@@ -57,6 +59,12 @@ ranked as (
             order by _file_path desc, _record_number desc
         ) as version_rank
     from renamed
+
+),
+
+find_content_loads as (
+
+    {{ with_content_loaded_at('ranked', 'contract_id, effective_from', 'record_json') }}
 
 ),
 
@@ -77,8 +85,9 @@ final as (
         effective_from,
         _file_path,
         _record_number,
-        _loaded_at
-    from ranked
+        _loaded_at,
+        _content_loaded_at
+    from find_content_loads
     where version_rank = 1
 
 )

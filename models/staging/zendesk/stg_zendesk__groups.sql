@@ -1,7 +1,8 @@
 -- The latest version of each Zendesk agent group (by updated_at, else created_at, then
 -- file name, then record number). A deleted group stays, flagged `is_deleted`: old
 -- tickets and support costs still point at it. An omitted `default`/`deleted` flag is
--- false; an omitted `is_public` stays NULL (unknown).
+-- false; an omitted `is_public` stays NULL (unknown). `_content_loaded_at`: when the
+-- winning copy's record was first loaded (a snapshot repeating it unchanged keeps it).
 with
 
 source as (
@@ -20,6 +21,7 @@ renamed as (
         lower({{ json_text('record_json', 'is_public') }}) = 'true' as is_public,
         {{ iso_to_utc(json_text('record_json', 'created_at')) }} as created_at,
         {{ iso_to_utc(json_text('record_json', 'updated_at')) }} as updated_at,
+        record_json,
         _file_path,
         _record_number,
         _loaded_at
@@ -42,6 +44,12 @@ ranked as (
 
 ),
 
+find_content_loads as (
+
+    {{ with_content_loaded_at('ranked', 'group_id', 'record_json') }}
+
+),
+
 final as (
 
     select
@@ -54,8 +62,9 @@ final as (
         updated_at,
         _file_path,
         _record_number,
-        _loaded_at
-    from ranked
+        _loaded_at,
+        _content_loaded_at
+    from find_content_loads
     where version_rank = 1
 
 )

@@ -3,6 +3,8 @@
 -- as exported ("Pacific Time (US & Canada)", "London"), mapped to its IANA name by seed
 -- `timezone_map` downstream (kpi-definitions.md §4). The weekly intervals are one row
 -- each in stg_zendesk__schedule_intervals, the holidays in stg_zendesk__holidays.
+-- `_content_loaded_at`: when the winning copy's record (its intervals included) was first
+-- loaded; a later export repeating it unchanged keeps it.
 with
 
 source as (
@@ -19,6 +21,7 @@ renamed as (
         {{ json_text('record_json', 'time_zone') }} as time_zone,
         {{ iso_to_utc(json_text('record_json', 'created_at')) }} as created_at,
         {{ iso_to_utc(json_text('record_json', 'updated_at')) }} as updated_at,
+        record_json,
         _file_path,
         _record_number,
         _loaded_at
@@ -41,6 +44,12 @@ ranked as (
 
 ),
 
+find_content_loads as (
+
+    {{ with_content_loaded_at('ranked', 'schedule_id', 'record_json') }}
+
+),
+
 final as (
 
     select
@@ -51,8 +60,9 @@ final as (
         updated_at,
         _file_path,
         _record_number,
-        _loaded_at
-    from ranked
+        _loaded_at,
+        _content_loaded_at
+    from find_content_loads
     where version_rank = 1
 
 )

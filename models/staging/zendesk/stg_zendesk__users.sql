@@ -57,38 +57,9 @@ ranked as (
 
 ),
 
-find_winning_roles as (
-
-    select
-        *,
-        max(case when version_rank = 1 then role end) over (partition by user_id) as winning_role
-    from ranked
-
-),
-
-find_role_changes as (
-
-    select
-        *,
-        min(
-            case when coalesce(role, '') <> coalesce(winning_role, '') then version_rank end
-        ) over (
-            partition by user_id
-        ) as role_changed_rank
-    from find_winning_roles
-
-),
-
 find_role_loads as (
 
-    select
-        *,
-        min(
-            case
-                when role_changed_rank is null or version_rank < role_changed_rank then _loaded_at
-            end
-        ) over (partition by user_id) as _role_loaded_at
-    from find_role_changes
+    {{ with_content_loaded_at('ranked', 'user_id', 'role', as_column='_role_loaded_at') }}
 
 ),
 
