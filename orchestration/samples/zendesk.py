@@ -550,10 +550,13 @@ def _write_setup(support: Support, out_dir: Path) -> dict[str, int]:
             "policy_metrics": metrics,
             "created_at": iso_z(policy.created_at), "updated_at": iso_z(policy.updated_at),
         })  # fmt: skip
-    write_json(folder / "sla_policies_2026-07-01.json",
-               {"sla_policies": policies, "next_page": None, "previous_page": None,
-                "count": len(policies)})  # fmt: skip
-    counts[POLICIES] = len(policies)
+    # The account's setup is exported with each snapshot of its people (SNAPSHOTS), as a
+    # team that syncs its configuration does: unchanged since 2025, the same both times.
+    for as_of in SNAPSHOTS:
+        write_json(folder / f"sla_policies_{_date(as_of)}.json",
+                   {"sla_policies": policies, "next_page": None, "previous_page": None,
+                    "count": len(policies)})  # fmt: skip
+    counts[POLICIES] = len(policies) * len(SNAPSHOTS)
 
     folder = out_dir / SCHEDULES
     folder.mkdir(parents=True, exist_ok=True)
@@ -565,8 +568,9 @@ def _write_setup(support: Support, out_dir: Path) -> dict[str, int]:
         }
         for schedule in sorted(support.schedules, key=lambda s: s.id)
     ]  # fmt: skip
-    write_json(folder / "schedules_2026-07-01.json", {"schedules": schedules})
-    counts[SCHEDULES] = len(schedules)
+    for as_of in SNAPSHOTS:
+        write_json(folder / f"schedules_{_date(as_of)}.json", {"schedules": schedules})
+    counts[SCHEDULES] = len(schedules) * len(SNAPSHOTS)
 
     folder = out_dir / HOLIDAYS
     folder.mkdir(parents=True, exist_ok=True)

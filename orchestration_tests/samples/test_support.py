@@ -358,7 +358,18 @@ def test_ticket_spike_after_the_planted_bad_deploy(
 
 
 def test_schedules_holidays_and_people(landing: Path) -> None:
-    schedules = _pages(landing, "zendesk/schedules", "schedules")
+    # The setup is exported with each snapshot of the people (1 January, 1 July), unchanged.
+    snapshots = sorted((landing / "zendesk/schedules").glob("*.json"))
+    assert [path.name for path in snapshots] == [
+        "schedules_2026-01-01.json", "schedules_2026-07-01.json"
+    ]  # fmt: skip
+    assert snapshots[0].read_bytes() == snapshots[1].read_bytes()
+    policies = sorted((landing / "zendesk/sla_policies").glob("*.json"))
+    assert [path.read_bytes() for path in policies[1:]] == [policies[0].read_bytes()]
+    schedules = [
+        (snapshots[0].name, schedule)
+        for schedule in json.loads(snapshots[0].read_text(encoding="utf-8"))["schedules"]
+    ]
     zones = [s["time_zone"] for _, s in schedules]
     assert zones == ["London", "Pacific Time (US & Canada)", "Berlin"]  # by id, London lowest
     for _, schedule in schedules:
