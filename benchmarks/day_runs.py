@@ -18,7 +18,8 @@ Steps:
 5. a run with nothing new;
 6. a full rebuild of every file into `<out>/full.duckdb`, compared with the incremental
    warehouse row for row (benchmarks/compare.py): the marts must be equal.
-The table goes to stdout and to `<results-dir>/<YYYY-MM-DD>-days-<scale>.md` (and `.json`).
+The table goes to stdout and to `<results-dir>/<YYYY-MM-DD>-days-<scale>.md` (and `.json`);
+each run's output to `<out>/<run>.log`.
 """
 
 from __future__ import annotations
@@ -111,8 +112,10 @@ def _parse(landing: Path, warehouse: Path, exports: Path) -> float:
     return _python(["-c", PARSE], warehouse, landing, exports)[0]
 
 
-def _run(landing: Path, warehouse: Path, exports: Path) -> dict[str, Any]:
+def _run(landing: Path, warehouse: Path, exports: Path, log: Path) -> dict[str, Any]:
+    """One `make run`, its output kept in `log`."""
     seconds, output = _python(["-m", "orchestration.cli", "run"], warehouse, landing, exports)
+    log.write_text(output)
     return {"seconds": seconds, **parse_run_output(output)}
 
 
@@ -146,15 +149,20 @@ def run(out: Path, days: list[str] | None, scale: float, seed: int, source: Path
     }
     result["parse_seconds"] = _parse(landing, warehouse, exports)
     print("First run ...", flush=True)
-    result["runs"].append({"run": "first run", **_run(landing, warehouse, exports)})
+    result["runs"].append(
+        {"run": "first run", **_run(landing, warehouse, exports, out / "first_run.log")}
+    )
     for day, files in held_by_day.items():
         holdback.move(files, held, landing)
         print(f"Adding {len(files)} files of {day} ...", flush=True)
-        result["runs"].append({"run": f"+ {day}", **_run(landing, warehouse, exports)})
-    result["runs"].append({"run": "nothing new", **_run(landing, warehouse, exports)})
+        log = out / f"day_{day}.log"
+        result["runs"].append({"run": f"+ {day}", **_run(landing, warehouse, exports, log)})
+    result["runs"].append(
+        {"run": "nothing new", **_run(landing, warehouse, exports, out / "nothing_new.log")}
+    )
     print("Full rebuild of every file, for the comparison ...", flush=True)
     _parse(landing, full, out / "exports_full")
-    result["full_rebuild"] = _run(landing, full, out / "exports_full")
+    result["full_rebuild"] = _run(landing, full, out / "exports_full", out / "full_rebuild.log")
     differences, rows = compare_marts(full, warehouse)
     result["compared_tables"] = len(rows)
     result["compared_rows"] = sum(rows.values())
