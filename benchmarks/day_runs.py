@@ -50,6 +50,12 @@ _SUMMARY = {
     "tests": re.compile(r"tests (\d+) passed"),
 }
 _PHASE = re.compile(r"([a-z][a-z ]*?) (\d+(?:\.\d+)?) s")
+# `dbt parse` for the environment a run will have (orchestration/build_plan.py).
+PARSE = (
+    "from orchestration.build_plan import prepare_manifest\n"
+    "from orchestration.resources import dbt_project\n"
+    "prepare_manifest(dbt_project)\n"
+)
 
 
 def files_of_day(relative_paths: list[str], day: str) -> list[str]:
@@ -80,14 +86,11 @@ def parse_run_output(output: str) -> dict[str, Any]:
     return figures
 
 
-PARSE = (
-    "from orchestration.build_plan import prepare_manifest\n"
-    "from orchestration.resources import dbt_project\n"
-    "prepare_manifest(dbt_project)\n"
-)
-
-
-def _python(code: list[str], warehouse: Path, landing: Path, exports: Path) -> tuple[float, str]:
+def _python(
+    code: list[str], landing: Path, warehouse: Path, exports: Path, log: Path | None = None
+) -> tuple[float, str]:
+    """Run `python <code>` on these folders: (seconds, output); the output is kept in `log`
+    first, so a failed run leaves it there too."""
     env = {
         **os.environ,
         "KPI_LANDING_DIR": str(landing),
@@ -100,6 +103,8 @@ def _python(code: list[str], warehouse: Path, landing: Path, exports: Path) -> t
     )
     seconds = time.perf_counter() - started
     output = done.stdout + done.stderr
+    if log is not None:
+        log.write_text(output)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(code)} failed (exit {done.returncode}):\n{output[-3000:]}")
     return seconds, output
@@ -109,13 +114,13 @@ def _parse(landing: Path, warehouse: Path, exports: Path) -> float:
     """`dbt parse` for this environment (the manifest depends on the KPI_* variables), so
     the timed run that follows does not parse: a parse follows a change of the dbt project,
     not of the data, and would flatter the first run."""
-    return _python(["-c", PARSE], warehouse, landing, exports)[0]
+    return _python(["-c", PARSE], landing, warehouse, exports)[0]
 
 
 def _run(landing: Path, warehouse: Path, exports: Path, log: Path) -> dict[str, Any]:
     """One `make run`, its output kept in `log`."""
-    seconds, output = _python(["-m", "orchestration.cli", "run"], warehouse, landing, exports)
-    log.write_text(output)
+    command = ["-m", "orchestration.cli", "run"]
+    seconds, output = _python(command, landing, warehouse, exports, log)
     return {"seconds": seconds, **parse_run_output(output)}
 
 

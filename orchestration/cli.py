@@ -218,9 +218,9 @@ def print_reports(warehouse: Path, exports: Path) -> bool:
 
 def exit_quickly(code: int) -> None:
     """End the process without tearing the interpreter down: freeing every object Dagster,
-    dbt and Great Expectations created takes ~1.2 s, a twentieth of a day's run. Called
-    after `main` returned, when the writer lock is released and the warehouse closed; the
-    output streams and log handlers are flushed first."""
+    dbt and Great Expectations created takes ~1.2 s of every run. Called after `main`
+    returned, when the writer lock is released and the warehouse closed; the output
+    streams and log handlers are flushed first."""
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
